@@ -1,0 +1,43 @@
+/*
+ * rng.h — counter-based random numbers (Philox-4x32-10, Salmon et al., SC'11).
+ *
+ * A stream is named by (seed, purpose, id, sub): the key is (seed, purpose) and the counter is
+ * (block, sub, id_lo, id_hi). No stream depends on the rank or thread that draws it, which is what
+ * makes connectivity and initial values identical for any partition.
+ */
+#ifndef SNN_RNG_H
+#define SNN_RNG_H
+
+#include <stdint.h>
+
+/* Purpose words: the high byte says what the stream is for, the low 24 bits say which one
+ * (for example the projection index). */
+enum snn_rng_purpose {
+    SNN_RNG_V_INIT = 1u << 24,  /* initial membrane potentials, id = global neuron id */
+    SNN_RNG_CONNECT = 2u << 24, /* connectivity, | projection index, id = pre index, sub = node */
+};
+
+/* The raw Philox-4x32-10 bijection. */
+void snn_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]);
+
+typedef struct {
+    uint32_t key[2];
+    uint32_t ctr[4];
+    uint32_t buf[4];
+    int used; /* words of buf already returned */
+} snn_rng;
+
+void snn_rng_init(snn_rng *r, uint32_t seed, uint32_t purpose, uint64_t id, uint32_t sub);
+
+uint32_t snn_rng_u32(snn_rng *r);
+uint64_t snn_rng_u64(snn_rng *r);
+/* Uniform double in [0, 1) with 53 random bits. */
+double snn_rng_uniform(snn_rng *r);
+/* Uniform integer in [0, n), n >= 1, without modulo bias. */
+uint64_t snn_rng_below(snn_rng *r, uint64_t n);
+/* Standard normal deviate. */
+double snn_rng_normal(snn_rng *r);
+/* Binomial(n, p) deviate, exact in distribution for any n and p in [0, 1]. */
+uint64_t snn_rng_binomial(snn_rng *r, uint64_t n, double p);
+
+#endif

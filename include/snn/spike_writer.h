@@ -1,0 +1,41 @@
+/*
+ * spike_writer.h — the spike file, in the SONATA layout, written by all ranks with parallel HDF5.
+ *
+ *   /spikes                         attribute magic, version? (see DESIGN.md section 4)
+ *   /spikes/<population>/timestamps float64 [n], attribute units = "ms"
+ *   /spikes/<population>/node_ids   uint64 [n], population-local ids
+ *   /spikes/<population>            attribute sorting = "by_time"
+ *
+ * Spikes are ordered by (time, node id). Every rank holds the same global spike list (after the
+ * exchange), so every rank buffers the same spikes and, at each flush, writes an equal contiguous
+ * share of them collectively. The file is written as <path>.partial and renamed to <path> only
+ * by snn_spike_writer_close, so a crashed run never leaves a file that looks complete.
+ */
+#ifndef SNN_SPIKE_WRITER_H
+#define SNN_SPIKE_WRITER_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snn/error.h"
+#include "snn/model.h"
+
+typedef struct snn_spike_writer snn_spike_writer;
+
+/* Collective over comm. Creates path.partial. */
+int snn_spike_writer_open(snn_spike_writer **w, MPI_Comm comm, const char *path,
+                          const snn_model *m, snn_error *err);
+
+/* Called by every rank with the same arguments: the spikes of one step (time stamp step*dt),
+ * global ids sorted ascending. May write (collectively) when the buffer is full. */
+int snn_spike_writer_add(snn_spike_writer *w, uint64_t step, const uint32_t *gids, size_t n,
+                         snn_error *err);
+
+/* Collective: writes what is buffered, closes, renames path.partial to path, frees w. */
+int snn_spike_writer_close(snn_spike_writer *w, snn_error *err);
+
+/* Collective: closes and deletes path.partial, frees w. For error exits; w may be NULL. */
+void snn_spike_writer_abort(snn_spike_writer *w);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * model.c — helpers over the network description (see include/snn/model.h).
+ */
+#include "snn/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void snn_model_free(snn_model *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < m->n_projs; i++) {
+        free(m->projs[i].pre);
+        free(m->projs[i].post);
+    }
+    free(m->projs);
+    free(m->pops);
+    memset(m, 0, sizeof *m);
+}
+
+int snn_model_pop_of(const snn_model *m, uint64_t gid)
+{
+    int lo = 0, hi = m->n_pops - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (m->pops[mid].offset <= gid)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
