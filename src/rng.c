@@ -1,0 +1,241 @@
+/*
+ * rng.c — counter-based random numbers for every stochastic choice of the simulator.
+ *
+ * The generator is Philox-4x32-10 (Salmon, Moraes, Dror and Shaw, "Parallel random numbers: as
+ * easy as 1, 2, 3", SC'11), written from the published algorithm: ten rounds of two 32x32->64
+ * multiplications (0xD2511F53, 0xCD9E8D57) mixed into a 4-word counter under a 2-word key that
+ * is bumped by the Weyl constants 0x9E3779B9 and 0xBB67AE85 between rounds. A stream named
+ * (seed, purpose, id, sub) has key (seed, purpose) and counter (block, sub, id_lo, id_hi); block
+ * counts 4-word output blocks, so every stream is a pure function of its name and of how many
+ * words were drawn from it, never of the rank or thread drawing it.
+ *
+ * Derived distributions:
+ * - uniform: the top 53 bits of a 64-bit word, times 2^-53, in [0, 1);
+ * - below(n): Lemire's multiply-and-reject ("Fast random integer generation in an interval",
+ *   ACM TOMACS 2019), on one 32-bit word when n <= 2^32 - 1 and on a 64-bit word otherwise;
+ * - normal: Box-Muller (cosine branch only) on u1 in (0, 1] and u2 in [0, 1), no cached spare;
+ * - binomial: p = 0 / p = 1 / n = 0 handled directly, p > 1/2 by symmetry; for n*p < 10 inversion
+ *   by sequential search from 0; otherwise Hormann's BTRS transformed rejection with squeeze
+ *   ("The generation of binomial random variates", J. Stat. Comput. Simul. 46, 1993), whose
+ *   acceptance test uses the Stirling series for log k! with a tabulated correction for k < 16.
+ *   The acceptance bound is evaluated as differences (log1p) so it stays accurate for n up to
+ *   2^53, far beyond the 2^40 needed.
+ */
+#include "snn/rng.h"
+
+#include <math.h>
+#include <stdint.h>
+
+#define PHILOX_M0 0xD2511F53u
+#define PHILOX_M1 0xCD9E8D57u
+#define PHILOX_W0 0x9E3779B9u
+#define PHILOX_W1 0xBB67AE85u
+
+static inline void philox_round(uint32_t c[4], uint32_t k0, uint32_t k1)
+{
+    uint64_t p0 = (uint64_t)PHILOX_M0 * c[0];
+    uint64_t p1 = (uint64_t)PHILOX_M1 * c[2];
+    uint32_t n0 = (uint32_t)(p1 >> 32) ^ c[1] ^ k0;
+    uint32_t n2 = (uint32_t)(p0 >> 32) ^ c[3] ^ k1;
+    c[0] = n0;
+    c[1] = (uint32_t)p1;
+    c[2] = n2;
+    c[3] = (uint32_t)p0;
+}
+
+static inline void philox(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
+{
+    uint32_t c[4] = {ctr[0], ctr[1], ctr[2], ctr[3]};
+    uint32_t k0 = key[0], k1 = key[1];
+    for (int i = 0; i < 10; i++) {
+        philox_round(c, k0, k1);
+        k0 += PHILOX_W0;
+        k1 += PHILOX_W1;
+    }
+    out[0] = c[0];
+    out[1] = c[1];
+    out[2] = c[2];
+    out[3] = c[3];
+}
+
+void snn_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
+{
+    philox(ctr, key, out);
+}
+
+void snn_rng_init(snn_rng *r, uint32_t seed, uint32_t purpose, uint64_t id, uint32_t sub)
+{
+    r->key[0] = seed;
+    r->key[1] = purpose;
+    r->ctr[0] = 0;
+    r->ctr[1] = sub;
+    r->ctr[2] = (uint32_t)id;
+    r->ctr[3] = (uint32_t)(id >> 32);
+    r->buf[0] = r->buf[1] = r->buf[2] = r->buf[3] = 0;
+    r->used = 4;
+}
+
+uint32_t snn_rng_u32(snn_rng *r)
+{
+    if (r->used >= 4) {
+        philox(r->ctr, r->key, r->buf);
+        r->ctr[0]++;
+        r->used = 0;
+    }
+    return r->buf[r->used++];
+}
+
+uint64_t snn_rng_u64(snn_rng *r)
+{
+    uint64_t hi = snn_rng_u32(r);
+    uint64_t lo = snn_rng_u32(r);
+    return (hi << 32) | lo;
+}
+
+double snn_rng_uniform(snn_rng *r)
+{
+    return (double)(snn_rng_u64(r) >> 11) * 0x1.0p-53;
+}
+
+/* High and low 64-bit halves of a 64x64 product. */
+static inline uint64_t mul64(uint64_t a, uint64_t b, uint64_t *lo)
+{
+#if defined(__SIZEOF_INT128__)
+    __extension__ typedef unsigned __int128 u128;
+    u128 m = (u128)a * b;
+    *lo = (uint64_t)m;
+    return (uint64_t)(m >> 64);
+#else
+    uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
+    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
+    *lo = (mid << 32) | (uint32_t)p00;
+    return p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+#endif
+}
+
+uint64_t snn_rng_below(snn_rng *r, uint64_t n)
+{
+    if (n <= UINT32_MAX) {
+        uint32_t n32 = (uint32_t)n;
+        uint64_t m = (uint64_t)snn_rng_u32(r) * n32;
+        uint32_t l = (uint32_t)m;
+        if (l < n32) {
+            uint32_t t = (uint32_t)(-n32) % n32; /* 2^32 mod n */
+            while (l < t) {
+                m = (uint64_t)snn_rng_u32(r) * n32;
+                l = (uint32_t)m;
+            }
+        }
+        return m >> 32;
+    }
+    uint64_t l;
+    uint64_t h = mul64(snn_rng_u64(r), n, &l);
+    if (l < n) {
+        uint64_t t = (0 - n) % n; /* 2^64 mod n */
+        while (l < t)
+            h = mul64(snn_rng_u64(r), n, &l);
+    }
+    return h;
+}
+
+double snn_rng_normal(snn_rng *r)
+{
+    double u1 = 1.0 - snn_rng_uniform(r); /* (0, 1] */
+    double u2 = snn_rng_uniform(r);
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586476925286766559 * u2);
+}
+
+/* ---- binomial ------------------------------------------------------------------------------ */
+
+/* log k! - [log sqrt(2 pi) + (k + 1/2) log(k + 1) - (k + 1)], the Stirling-series remainder. */
+static double stirling_tail(double k)
+{
+    static const double table[16] = {
+        0.081061466795327261,  0.041340695955409297,  0.027677925684998338,  0.020790672103765093,
+        0.016644691189821193,  0.013876128823070748,  0.01189670994589177,   0.010411265261972096,
+        0.0092554621827127329, 0.0083305634333628708, 0.0075736754879518406, 0.0069428401072095299,
+        0.0064089941880042071, 0.0059513701127588475, 0.0055547335519628011, 0.0052076559196096404,
+    };
+    if (k < 16)
+        return table[(int)k];
+    double x = k + 1, x2 = x * x;
+    return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - 1.0 / (1680 * x2)) / x2) / x2) / x;
+}
+
+/* Inversion by sequential search, p <= 1/2 and n*p < 10 (so q^n >= e^-14, no underflow). */
+static uint64_t binomial_inversion(snn_rng *r, uint64_t n, double p)
+{
+    double q = 1.0 - p;
+    double s = p / q;
+    double qn = exp((double)n * log1p(-p));
+    double np = (double)n * p;
+    /* Beyond this the tail is below 1e-20: restarting there conditions on X <= bound, a change
+     * smaller than the rounding of the probabilities themselves. */
+    double bound_d = np + 10.0 * sqrt(np * q + 1.0) + 10.0;
+    uint64_t bound = bound_d < (double)n ? (uint64_t)bound_d : n;
+    for (;;) {
+        double u = snn_rng_uniform(r);
+        double px = qn;
+        uint64_t x = 0;
+        while (u > px) {
+            u -= px;
+            x++;
+            if (x > bound)
+                break;
+            px *= s * ((double)(n - x + 1) / (double)x);
+        }
+        if (x <= bound)
+            return x;
+    }
+}
+
+/* Hormann's BTRS, p <= 1/2 and n*p >= 10. */
+static uint64_t binomial_btrs(snn_rng *r, uint64_t n, double p)
+{
+    double nd = (double)n;
+    double q = 1.0 - p;
+    double spq = sqrt(nd * p * q);
+    double b = 1.15 + 2.53 * spq;
+    double a = -0.0873 + 0.0248 * b + 0.01 * p;
+    double c = nd * p + 0.5;
+    double vr = 0.92 - 4.2 / b;
+    double alpha = (2.83 + 5.1 / b) * spq;
+    double lpq = log(p / q);
+    double m = floor((nd + 1.0) * p); /* the mode */
+    double tm = stirling_tail(m) + stirling_tail(nd - m);
+    for (;;) {
+        double u = snn_rng_uniform(r) - 0.5;
+        double v = snn_rng_uniform(r);
+        double us = 0.5 - fabs(u);
+        double kd = floor((2.0 * a / us + b) * u + c);
+        if (!(kd >= 0.0 && kd <= nd)) /* also rejects us == 0 (inf, nan) */
+            continue;
+        if (us >= 0.07 && v <= vr)
+            return (uint64_t)kd;
+        /* log f(k)/f(m) for the binomial pmf f, accurate for large n: with d = k - m,
+         * log(m!/k!) + log((n-m)!/(n-k)!) + d log(p/q)
+         * = -(m+1/2) log1p(d/(m+1)) - (n-m+1/2) log1p(-d/(n-m+1))
+         *   + d log((n-k+1)/(k+1)) + d log(p/q) + tails. */
+        double d = kd - m;
+        double h = -(m + 0.5) * log1p(d / (m + 1.0)) - (nd - m + 0.5) * log1p(-d / (nd - m + 1.0)) +
+                   d * (log((nd - kd + 1.0) / (kd + 1.0)) + lpq) + tm - stirling_tail(kd) -
+                   stirling_tail(nd - kd);
+        double lv = log(v * alpha / (a / (us * us) + b));
+        if (lv <= h)
+            return (uint64_t)kd;
+    }
+}
+
+uint64_t snn_rng_binomial(snn_rng *r, uint64_t n, double p)
+{
+    if (n == 0 || !(p > 0.0))
+        return 0;
+    if (p >= 1.0)
+        return n;
+    if (p > 0.5)
+        return n - snn_rng_binomial(r, n, 1.0 - p);
+    if ((double)n * p < 10.0)
+        return binomial_inversion(r, n, p);
+    return binomial_btrs(r, n, p);
+}
