@@ -1,0 +1,43 @@
+/*
+ * comm.h — what the ranks say to each other: spikes, errors and sums.
+ *
+ * exchange: every rank contributes its step's spikes (global ids); every rank receives all
+ * spikes, sorted by global id (MPI_Allgather of counts, then MPI_Allgatherv).
+ * agree: every rank learns the first error any rank hit, so all stop together with one message.
+ * With one rank the same code runs over MPI_COMM_SELF-sized communicators, which is how the step
+ * loop is unit-tested without mpirun.
+ */
+#ifndef SNN_COMM_H
+#define SNN_COMM_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snn/error.h"
+
+typedef struct {
+    MPI_Comm comm;
+    int rank, size;
+    int *counts, *displs; /* [size] */
+    uint32_t *recv;       /* [capacity]: all spikes of one step */
+    size_t capacity;      /* total neurons: no step can have more spikes */
+} snn_comm;
+
+int snn_comm_init(snn_comm *c, MPI_Comm comm, size_t max_spikes, snn_error *err);
+void snn_comm_free(snn_comm *c);
+
+/* Collective. On return *global points into c (valid until the next exchange) and holds the
+ * n_global spikes of all ranks in ascending global id. */
+int snn_comm_exchange(snn_comm *c, const uint32_t *local, size_t n_local, const uint32_t **global,
+                      size_t *n_global, snn_error *err);
+
+/* Collective. status is this rank's result; returns the worst status over all ranks and, when it
+ * is not SNN_OK, copies into err the message of the lowest rank that failed. */
+int snn_comm_agree(snn_comm *c, int status, snn_error *err);
+
+/* Collective sums and maxima of doubles, in place on every rank. */
+int snn_comm_sum(snn_comm *c, double *values, int n);
+int snn_comm_max(snn_comm *c, double *values, int n);
+
+#endif

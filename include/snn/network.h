@@ -1,0 +1,79 @@
+/*
+ * network.h — one rank's part of the network: its neurons, their state, their incoming synapses.
+ *
+ * Partition (DESIGN.md section 3): each population is split into near-equal contiguous slices,
+ * one per rank, and each rank slice again among the rank's threads. A thread's neurons are
+ * stored contiguously, population after population ("segments"), so a thread first-touches and
+ * alone writes its own state.
+ *
+ * Synapses live with their postsynaptic neuron: each thread keeps, per projection, a CSR table
+ * indexed by the presynaptic index (the position in the projection's pre index space) whose
+ * entries are thread-local target indices. Delivery therefore needs no atomics and no locks, and
+ * each target's arrivals are summed in a canonical order (projection, then global spike order).
+ */
+#ifndef SNN_NETWORK_H
+#define SNN_NETWORK_H
+
+#include <stdint.h>
+
+#include "snn/channel.h"
+#include "snn/error.h"
+#include "snn/lif.h"
+#include "snn/partition.h"
+#include "snn/model.h"
+#include "snn/real.h"
+
+/* The neurons of one population held by one thread: thread-local [begin, end). */
+typedef struct {
+    int pop;
+    uint32_t begin, end;
+    uint64_t gid_begin; /* global id of the neuron at `begin` */
+} snn_segment;
+
+/* Incoming synapses of one projection on one thread, CSR by presynaptic index. */
+typedef struct {
+    uint64_t *row;    /* [pre_size + 1] */
+    uint32_t *target; /* [row[pre_size]] thread-local neuron indices */
+} snn_synapses;
+
+typedef struct {
+    uint32_t n;          /* neurons of this thread */
+    snn_segment *segs;   /* [n_pops] */
+    snn_real *V;         /* [n] membrane potential, stored un-reset */
+    int64_t *last_spike; /* [n] step of the last spike */
+    snn_real *g;         /* [n_channels * n] synapse states */
+    snn_real *ring;      /* [n_channels * ring_len * n] arrivals by step */
+    snn_synapses *syn;   /* [n_projs] */
+    uint64_t n_syn;      /* synapses stored by this thread */
+    uint32_t *spikes;    /* [n] global ids of this step's spikes */
+    uint32_t n_spikes;
+    /* Per-neuron statistics for the summary. */
+    uint32_t *spike_count; /* [n] */
+    double *isi_sum;       /* [n] sum of inter-spike intervals, in steps */
+    double *isi_sq;        /* [n] sum of their squares */
+} snn_thread_state;
+
+typedef struct snn_network {
+    const snn_model *model;
+    int rank, n_ranks, n_threads;
+    snn_channels channels;
+    snn_lif *lif;           /* [n_pops] propagators */
+    snn_real *I_ext;        /* [n_pops] */
+    int64_t *pre_base;      /* [n_projs * n_pops]: pre index of the pop's neuron 0, or -1 */
+    int ring_len;           /* max delay + 1, in steps */
+    snn_thread_state *thr;  /* [n_threads] */
+    uint64_t n_local;       /* neurons on this rank */
+    uint64_t n_syn_local;   /* synapses on this rank */
+} snn_network;
+
+/* Builds this rank's part: partition, initial state (from the seed), incoming synapses.
+ * Runs the threads' shares in parallel. */
+int snn_network_build(snn_network *net, const snn_model *m, int rank, int n_ranks, int n_threads,
+                      snn_error *err);
+void snn_network_free(snn_network *net);
+
+/* This rank's slice of population pop for thread t: population-local [begin, end). */
+snn_range snn_network_slice(const snn_model *m, int pop, int rank, int n_ranks, int n_threads,
+                            int t);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * run.h — one run from a config file to a spike file and a summary.
+ *
+ * load config -> create the output directory -> build -> simulate (spikes to
+ * <output_dir>/spikes.h5) -> statistics -> summary on rank 0. Every stage ends with all ranks
+ * agreeing on its status, so an error on any rank stops every rank with the same message, and
+ * the spike file is renamed into place only after a complete run.
+ */
+#ifndef SNN_RUN_H
+#define SNN_RUN_H
+
+#include <mpi.h>
+#include <stdio.h>
+
+#include "snn/error.h"
+
+typedef struct {
+    const char *config_path;
+    const char *output_dir; /* overrides run.output_dir when not NULL */
+    int quiet;              /* no progress line and no summary */
+    int n_threads;          /* 0: OpenMP's default (OMP_NUM_THREADS) */
+    FILE *out;              /* where rank 0 prints; stdout when NULL */
+} snn_run_options;
+
+/* Collective over comm. */
+int snn_run(const snn_run_options *o, MPI_Comm comm, snn_error *err);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * comm.c — spike exchange and error agreement over MPI (see include/snn/comm.h).
+ */
+#include "snn/comm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int snn_comm_init(snn_comm *c, MPI_Comm comm, size_t max_spikes, snn_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->comm = comm;
+    if (MPI_Comm_rank(comm, &c->rank) != MPI_SUCCESS || MPI_Comm_size(comm, &c->size) != MPI_SUCCESS)
+        return snn_fail(err, SNN_ERR_MPI, "cannot query the MPI communicator");
+    if (max_spikes > (size_t)INT32_MAX)
+        return snn_fail(err, SNN_ERR_CONFIG,
+                        "%zu neurons: one step's spikes would exceed MPI's int counts (2^31 - 1)",
+                        max_spikes);
+    c->counts = calloc((size_t)c->size, sizeof *c->counts);
+    c->displs = calloc((size_t)c->size, sizeof *c->displs);
+    c->capacity = max_spikes > 0 ? max_spikes : 1;
+    c->recv = malloc(c->capacity * sizeof *c->recv);
+    if (!c->counts || !c->displs || !c->recv) {
+        snn_comm_free(c);
+        return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate spike exchange buffers");
+    }
+    return SNN_OK;
+}
+
+void snn_comm_free(snn_comm *c)
+{
+    free(c->counts);
+    free(c->displs);
+    free(c->recv);
+    c->counts = c->displs = NULL;
+    c->recv = NULL;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+int snn_comm_exchange(snn_comm *c, const uint32_t *local, size_t n_local, const uint32_t **global,
+                      size_t *n_global, snn_error *err)
+{
+    int n = (int)n_local;
+    if (MPI_Allgather(&n, 1, MPI_INT, c->counts, 1, MPI_INT, c->comm) != MPI_SUCCESS)
+        return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgather of counts failed");
+    size_t total = 0;
+    for (int r = 0; r < c->size; r++) {
+        c->displs[r] = (int)total;
+        total += (size_t)c->counts[r];
+    }
+    if (total > c->capacity)
+        return snn_fail(err, SNN_ERR_INTERNAL, "spike exchange: %zu spikes exceed %zu neurons",
+                        total, c->capacity);
+    if (MPI_Allgatherv(local, n, MPI_UINT32_T, c->recv, c->counts, c->displs, MPI_UINT32_T,
+                       c->comm) != MPI_SUCCESS)
+        return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgatherv failed");
+    /* Ranks hold interleaved slices of every population: sort into global id order. */
+    if (c->size > 1)
+        qsort(c->recv, total, sizeof *c->recv, cmp_u32);
+    *global = c->recv;
+    *n_global = total;
+    return SNN_OK;
+}
+
+int snn_comm_agree(snn_comm *c, int status, snn_error *err)
+{
+    int worst = status;
+    if (MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MAX, c->comm) != MPI_SUCCESS)
+        return snn_fail(err, SNN_ERR_MPI, "cannot agree on the run's status (MPI_Allreduce)");
+    if (worst == SNN_OK)
+        return SNN_OK;
+    int mine = status != SNN_OK ? c->rank : c->size, first = mine;
+    if (MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, c->comm) != MPI_SUCCESS)
+        return snn_fail(err, SNN_ERR_MPI, "cannot agree on the failing rank (MPI_Allreduce)");
+    snn_error shared;
+    if (c->rank == first)
+        shared = *err;
+    if (MPI_Bcast(&shared, (int)sizeof shared, MPI_BYTE, first, c->comm) != MPI_SUCCESS)
+        return snn_fail(err, SNN_ERR_MPI, "cannot share the error message (MPI_Bcast)");
+    *err = shared;
+    return shared.code != SNN_OK ? shared.code : worst;
+}
+
+int snn_comm_sum(snn_comm *c, double *values, int n)
+{
+    return MPI_Allreduce(MPI_IN_PLACE, values, n, MPI_DOUBLE, MPI_SUM, c->comm) == MPI_SUCCESS
+               ? SNN_OK
+               : SNN_ERR_MPI;
+}
+
+int snn_comm_max(snn_comm *c, double *values, int n)
+{
+    return MPI_Allreduce(MPI_IN_PLACE, values, n, MPI_DOUBLE, MPI_MAX, c->comm) == MPI_SUCCESS
+               ? SNN_OK
+               : SNN_ERR_MPI;
+}

@@ -1,0 +1,198 @@
+/*
+ * run.c — one run from a config file to a spike file and a summary (see include/snn/run.h).
+ */
+#include "snn/run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "snn/comm.h"
+#include "snn/config.h"
+#include "snn/network.h"
+#include "snn/progress.h"
+#include "snn/simulate.h"
+#include "snn/spike_writer.h"
+#include "snn/stats.h"
+
+/* mkdir -p for the output directory; run on rank 0 only. */
+static int make_dirs(const char *path, snn_error *err)
+{
+    char buf[SNN_PATH_LEN];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return snn_fail(err, SNN_ERR_IO, "output directory path is too long: %s", path);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return snn_fail(err, SNN_ERR_IO, "cannot create output directory %s: %s", buf,
+                                strerror(errno));
+            *p = saved;
+            if (saved == '\0')
+                break;
+        }
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return snn_fail(err, SNN_ERR_IO, "output directory %s exists but is not a directory", path);
+    return SNN_OK;
+}
+
+static int spike_sink(void *ctx, uint64_t step, const uint32_t *gids, size_t n, snn_error *err)
+{
+    return snn_spike_writer_add(ctx, step, gids, n, err);
+}
+
+static void print_header(FILE *out, const snn_model *m, const snn_comm *c, int n_threads)
+{
+    fprintf(out, "snn_mpi %s (%s precision): %s\n", SNN_VERSION, SNN_REAL_NAME, m->source);
+    fprintf(out, "  %llu neurons in %d populations, %d projections; %d ranks x %d threads\n",
+            (unsigned long long)m->n_neurons, m->n_pops, m->n_projs, c->size, n_threads);
+    fprintf(out, "  dt %g ms, duration %g ms (%llu steps), seed %u\n", m->run.dt, m->run.duration,
+            (unsigned long long)m->run.n_steps, m->run.seed);
+}
+
+static void print_summary(FILE *out, const snn_model *m, const snn_pop_stats *st, double n_syn,
+                          const double *times, double peak_mb, const char *spike_path)
+{
+    fprintf(out, "\n%-16s %10s %10s %10s %8s\n", "population", "neurons", "spikes", "rate (Hz)",
+            "CV ISI");
+    uint64_t total = 0;
+    for (int p = 0; p < m->n_pops; p++) {
+        fprintf(out, "%-16s %10llu %10llu %10.3f %8.3f\n", m->pops[p].name,
+                (unsigned long long)st[p].neurons, (unsigned long long)st[p].spikes, st[p].rate_hz,
+                st[p].cv_isi);
+        total += st[p].spikes;
+    }
+    fprintf(out, "%-16s %10llu %10llu %10.3f\n", "total", (unsigned long long)m->n_neurons,
+            (unsigned long long)total,
+            (double)total / ((double)m->n_neurons * m->run.duration * 1e-3));
+    fprintf(out, "synapses: %.0f\n", n_syn);
+    double sim = times[1] + times[2] + times[3] + times[4];
+    fprintf(out,
+            "time (s, max over ranks): build %.3f | update %.3f, exchange %.3f, delivery %.3f, "
+            "output %.3f | simulate %.3f, real-time factor %.3g\n",
+            times[0], times[1], times[2], times[3], times[4], sim,
+            sim / (m->run.duration * 1e-3));
+    fprintf(out, "peak memory per rank (max): %.1f MB\n", peak_mb);
+    fprintf(out, "spikes: %s\n", spike_path);
+}
+
+static double peak_rss_mb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    double kb = 0;
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kb = atof(line + 6);
+    if (f)
+        fclose(f);
+    return kb / 1024.0;
+}
+
+typedef struct {
+    snn_model model;
+    snn_comm comm;
+    snn_network net;
+    snn_sim sim;
+    snn_spike_writer *writer;
+    snn_pop_stats *stats;
+} run_state;
+
+static void run_state_free(run_state *r)
+{
+    snn_sim_free(&r->sim);
+    snn_spike_writer_abort(r->writer);
+    snn_network_free(&r->net);
+    snn_comm_free(&r->comm);
+    free(r->stats);
+    snn_model_free(&r->model);
+}
+
+static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_error *err)
+{
+    FILE *out = o->out ? o->out : stdout;
+    snn_model *m = &r->model;
+    int rank;
+    MPI_Comm_rank(mpi, &rank);
+    int status = snn_config_load(o->config_path, m, err);
+    /* Before the communicator is set up, agree with a bare reduction. */
+    int worst = status;
+    MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MAX, mpi);
+    if (worst != SNN_OK)
+        return status != SNN_OK ? status
+                                : snn_fail(err, worst, "another rank failed to read %s",
+                                           o->config_path);
+    if (o->output_dir)
+        snprintf(m->run.output_dir, sizeof m->run.output_dir, "%s", o->output_dir);
+    status = snn_comm_init(&r->comm, mpi, m->n_neurons, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+
+    int n_threads = o->n_threads > 0 ? o->n_threads : omp_get_max_threads();
+    if (rank == 0 && !o->quiet)
+        print_header(out, m, &r->comm, n_threads);
+    if (rank == 0)
+        status = make_dirs(m->run.output_dir, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    char spike_path[SNN_PATH_LEN + 16];
+    snprintf(spike_path, sizeof spike_path, "%s/spikes.h5", m->run.output_dir);
+
+    double t_build = MPI_Wtime();
+    status = snn_network_build(&r->net, m, rank, r->comm.size, n_threads, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    t_build = MPI_Wtime() - t_build;
+
+    status = snn_spike_writer_open(&r->writer, mpi, spike_path, m, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    status = snn_sim_start(&r->sim, &r->net, &r->comm, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    snn_progress progress;
+    snn_progress_init(&progress, rank == 0 && !o->quiet, out, m->run.n_steps, m->run.dt);
+    status = snn_sim_run(&r->sim, m->run.n_steps, spike_sink, r->writer, &progress, err);
+    snn_progress_finish(&progress);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    double t_close = MPI_Wtime();
+    status = snn_spike_writer_close(r->writer, err);
+    r->writer = NULL;
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    r->sim.timers.output += MPI_Wtime() - t_close;
+
+    r->stats = calloc((size_t)m->n_pops, sizeof *r->stats);
+    status = r->stats ? SNN_OK : snn_fail(err, SNN_ERR_NOMEM, "cannot allocate statistics");
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    status = snn_stats_collect(&r->net, &r->comm, m->run.duration, r->stats, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    const snn_timers *tm = &r->sim.timers;
+    double times[5] = {t_build, tm->update, tm->exchange, tm->deliver, tm->output};
+    double n_syn = (double)r->net.n_syn_local, peak = peak_rss_mb();
+    snn_comm_max(&r->comm, times, 5);
+    snn_comm_sum(&r->comm, &n_syn, 1);
+    snn_comm_max(&r->comm, &peak, 1);
+    if (rank == 0 && !o->quiet)
+        print_summary(out, m, r->stats, n_syn, times, peak, spike_path);
+    return SNN_OK;
+}
+
+int snn_run(const snn_run_options *o, MPI_Comm comm, snn_error *err)
+{
+    run_state r;
+    memset(&r, 0, sizeof r);
+    snn_error_clear(err);
+    int status = run_stages(&r, o, comm, err);
+    run_state_free(&r);
+    return status;
+}
