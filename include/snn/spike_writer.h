@@ -1,10 +1,15 @@
 /*
  * spike_writer.h — the spike file, in the SONATA layout, written by all ranks with parallel HDF5.
  *
- *   /spikes                         attribute magic, version? (see DESIGN.md section 4)
+ *   /                               attributes magic = 0x0A7A (uint32), version = [0, 1] (uint32)
  *   /spikes/<population>/timestamps float64 [n], attribute units = "ms"
  *   /spikes/<population>/node_ids   uint64 [n], population-local ids
- *   /spikes/<population>            attribute sorting = "by_time"
+ *   /spikes/<population>            attribute sorting = by_time, a uint8 HDF5 enum
+ *                                   {none = 0, by_id = 1, by_time = 2} as libsonata reads it
+ *
+ * One group per population of the model, in model order, also for populations without spikes.
+ * The file is byte-identical whatever the number of ranks (no time stamps in object headers,
+ * fixed chunk sizes, the same HDF5 calls on every rank count).
  *
  * Spikes are ordered by (time, node id). Every rank holds the same global spike list (after the
  * exchange), so every rank buffers the same spikes and, at each flush, writes an equal contiguous
@@ -24,8 +29,8 @@
 typedef struct snn_spike_writer snn_spike_writer;
 
 /* Collective over comm. Creates path.partial. */
-int snn_spike_writer_open(snn_spike_writer **w, MPI_Comm comm, const char *path,
-                          const snn_model *m, snn_error *err);
+int snn_spike_writer_open(snn_spike_writer **w, MPI_Comm comm, const char *path, const snn_model *m,
+                          snn_error *err);
 
 /* Called by every rank with the same arguments: the spikes of one step (time stamp step*dt),
  * global ids sorted ascending. May write (collectively) when the buffer is full. */
@@ -37,5 +42,11 @@ int snn_spike_writer_close(snn_spike_writer *w, snn_error *err);
 
 /* Collective: closes and deletes path.partial, frees w. For error exits; w may be NULL. */
 void snn_spike_writer_abort(snn_spike_writer *w);
+
+/* Spikes buffered (over all populations) before add writes them out: the buffer is written when
+ * it holds more than this many. Default SNN_SPIKE_WRITER_FLUSH_DEFAULT; 0 writes every step.
+ * Every rank must set the same value (the writes are collective). For tests and tuning. */
+#define SNN_SPIKE_WRITER_FLUSH_DEFAULT ((size_t)1 << 20)
+void snn_spike_writer_set_flush_threshold(snn_spike_writer *w, size_t n_spikes);
 
 #endif
