@@ -14,8 +14,10 @@
  * - below(n): Lemire's multiply-and-reject ("Fast random integer generation in an interval",
  *   ACM TOMACS 2019), on one 32-bit word when n <= 2^32 - 1 and on a 64-bit word otherwise;
  * - normal: Box-Muller (cosine branch only) on u1 in (0, 1] and u2 in [0, 1), no cached spare;
- * - binomial: p = 0 / p = 1 / n = 0 handled directly, p > 1/2 by symmetry; for n*p < 10 inversion
- *   by sequential search from 0; otherwise Hormann's BTRS transformed rejection with squeeze
+ * - binomial: p = 0 / p = 1 / n = 0 handled directly, p > 1/2 by symmetry, p = 1/2 with n <= 128
+ *   as the number of ones among n random bits (the tree splits of connect.c); for n*p < 10
+ * inversion by sequential search from 0; otherwise Hormann's BTRS transformed rejection with
+ * squeeze
  *   ("The generation of binomial random variates", J. Stat. Comput. Simul. 46, 1993), whose
  *   acceptance test uses the Stirling series for log k! with a tabulated correction for k < 16.
  *   The acceptance bound is evaluated as differences (log1p) so it stays accurate for n up to
@@ -31,31 +33,45 @@
 #define PHILOX_W0 0x9E3779B9u
 #define PHILOX_W1 0xBB67AE85u
 
-static inline void philox_round(uint32_t c[4], uint32_t k0, uint32_t k1)
-{
-    uint64_t p0 = (uint64_t)PHILOX_M0 * c[0];
-    uint64_t p1 = (uint64_t)PHILOX_M1 * c[2];
-    uint32_t n0 = (uint32_t)(p1 >> 32) ^ c[1] ^ k0;
-    uint32_t n2 = (uint32_t)(p0 >> 32) ^ c[3] ^ k1;
-    c[0] = n0;
-    c[1] = (uint32_t)p1;
-    c[2] = n2;
-    c[3] = (uint32_t)p0;
-}
+/* One round: two 32x32->64 products, their halves mixed with the other words and the key. */
+#define PHILOX_ROUND(c0, c1, c2, c3, k0, k1)                                                       \
+    do {                                                                                           \
+        uint64_t p0_ = (uint64_t)PHILOX_M0 * (c0);                                                 \
+        uint64_t p1_ = (uint64_t)PHILOX_M1 * (c2);                                                 \
+        (c0) = (uint32_t)(p1_ >> 32) ^ (c1) ^ (k0);                                                \
+        (c1) = (uint32_t)p1_;                                                                      \
+        (c2) = (uint32_t)(p0_ >> 32) ^ (c3) ^ (k1);                                                \
+        (c3) = (uint32_t)p0_;                                                                      \
+    } while (0)
 
+/* Ten rounds, the key bumped by the Weyl increments between rounds. */
 static inline void philox(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
 {
-    uint32_t c[4] = {ctr[0], ctr[1], ctr[2], ctr[3]};
+    uint32_t c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3];
     uint32_t k0 = key[0], k1 = key[1];
-    for (int i = 0; i < 10; i++) {
-        philox_round(c, k0, k1);
-        k0 += PHILOX_W0;
-        k1 += PHILOX_W1;
-    }
-    out[0] = c[0];
-    out[1] = c[1];
-    out[2] = c[2];
-    out[3] = c[3];
+    PHILOX_ROUND(c0, c1, c2, c3, k0, k1);
+    k0 += PHILOX_W0, k1 += PHILOX_W1;
+    PHILOX_ROUND(c0, c1, c2, c3, k0, k1);
+    k0 += PHILOX_W0, k1 += PHILOX_W1;
+    PHILOX_ROUND(c0, c1, c2, c3, k0, k1);
+    k0 += PHILOX_W0, k1 += PHILOX_W1;
+    PHILOX_ROUND(c0, c1, c2, c3, k0, k1);
+    k0 += PHILOX_W0, k1 += PHILOX_W1;
+    PHILOX_ROUND(c0, c1, c2, c3, k0, k1);
+    k0 += PHILOX_W0, k1 += PHILOX_W1;
+    PHILOX_ROUND(c0, c1, c2, c3, k0, k1);
+    k0 += PHILOX_W0, k1 += PHILOX_W1;
+    PHILOX_ROUND(c0, c1, c2, c3, k0, k1);
+    k0 += PHILOX_W0, k1 += PHILOX_W1;
+    PHILOX_ROUND(c0, c1, c2, c3, k0, k1);
+    k0 += PHILOX_W0, k1 += PHILOX_W1;
+    PHILOX_ROUND(c0, c1, c2, c3, k0, k1);
+    k0 += PHILOX_W0, k1 += PHILOX_W1;
+    PHILOX_ROUND(c0, c1, c2, c3, k0, k1);
+    out[0] = c0;
+    out[1] = c1;
+    out[2] = c2;
+    out[3] = c3;
 }
 
 void snn_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
@@ -148,6 +164,18 @@ double snn_rng_normal(snn_rng *r)
 
 /* ---- binomial ------------------------------------------------------------------------------ */
 
+static inline uint64_t popcount32(uint32_t x)
+{
+#if defined(__GNUC__)
+    return (uint64_t)__builtin_popcount(x);
+#else
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+    return (x * 0x01010101u) >> 24;
+#endif
+}
+
 /* log k! - [log sqrt(2 pi) + (k + 1/2) log(k + 1) - (k + 1)], the Stirling-series remainder. */
 static double stirling_tail(double k)
 {
@@ -163,17 +191,43 @@ static double stirling_tail(double k)
     return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - 1.0 / (1680 * x2)) / x2) / x2) / x;
 }
 
+/* 1/x for the small x of the sequential search (a multiplication instead of a division). */
+static const double recip[65] = {
+    0.0,      1.0 / 1,  1.0 / 2,  1.0 / 3,  1.0 / 4,  1.0 / 5,  1.0 / 6,  1.0 / 7,  1.0 / 8,
+    1.0 / 9,  1.0 / 10, 1.0 / 11, 1.0 / 12, 1.0 / 13, 1.0 / 14, 1.0 / 15, 1.0 / 16, 1.0 / 17,
+    1.0 / 18, 1.0 / 19, 1.0 / 20, 1.0 / 21, 1.0 / 22, 1.0 / 23, 1.0 / 24, 1.0 / 25, 1.0 / 26,
+    1.0 / 27, 1.0 / 28, 1.0 / 29, 1.0 / 30, 1.0 / 31, 1.0 / 32, 1.0 / 33, 1.0 / 34, 1.0 / 35,
+    1.0 / 36, 1.0 / 37, 1.0 / 38, 1.0 / 39, 1.0 / 40, 1.0 / 41, 1.0 / 42, 1.0 / 43, 1.0 / 44,
+    1.0 / 45, 1.0 / 46, 1.0 / 47, 1.0 / 48, 1.0 / 49, 1.0 / 50, 1.0 / 51, 1.0 / 52, 1.0 / 53,
+    1.0 / 54, 1.0 / 55, 1.0 / 56, 1.0 / 57, 1.0 / 58, 1.0 / 59, 1.0 / 60, 1.0 / 61, 1.0 / 62,
+    1.0 / 63, 1.0 / 64};
+
 /* Inversion by sequential search, p <= 1/2 and n*p < 10 (so q^n >= e^-14, no underflow). */
 static uint64_t binomial_inversion(snn_rng *r, uint64_t n, double p)
 {
     double q = 1.0 - p;
     double s = p / q;
-    double qn = exp((double)n * log1p(-p));
-    double np = (double)n * p;
-    /* Beyond this the tail is below 1e-20: restarting there conditions on X <= bound, a change
-     * smaller than the rounding of the probabilities themselves. */
-    double bound_d = np + 10.0 * sqrt(np * q + 1.0) + 10.0;
-    uint64_t bound = bound_d < (double)n ? (uint64_t)bound_d : n;
+    double qn;
+    uint64_t bound;
+    if (n <= 64) {
+        /* q^n by repeated squaring (a few ulps, as exp/log1p), and no truncation: the search
+         * stops at x = n + 1, where the pmf vanishes. */
+        qn = 1.0;
+        double b = q;
+        for (uint64_t e = n; e; e >>= 1) {
+            if (e & 1)
+                qn *= b;
+            b *= b;
+        }
+        bound = n;
+    } else {
+        qn = exp((double)n * log1p(-p));
+        /* Beyond this the tail is below 1e-20: restarting there conditions on X <= bound, a
+         * change smaller than the rounding of the probabilities themselves. */
+        double np = (double)n * p;
+        double bound_d = np + 10.0 * sqrt(np * q + 1.0) + 10.0;
+        bound = bound_d < (double)n ? (uint64_t)bound_d : n;
+    }
     for (;;) {
         double u = snn_rng_uniform(r);
         double px = qn;
@@ -183,7 +237,7 @@ static uint64_t binomial_inversion(snn_rng *r, uint64_t n, double p)
             x++;
             if (x > bound)
                 break;
-            px *= s * ((double)(n - x + 1) / (double)x);
+            px *= s * (double)(n - x + 1) * (x <= 64 ? recip[x] : 1.0 / (double)x);
         }
         if (x <= bound)
             return x;
@@ -235,6 +289,15 @@ uint64_t snn_rng_binomial(snn_rng *r, uint64_t n, double p)
         return n;
     if (p > 0.5)
         return n - snn_rng_binomial(r, n, 1.0 - p);
+    if (p == 0.5 && n <= 128) {
+        /* A fair coin: the number of ones among n random bits, exact. */
+        uint64_t k = 0;
+        for (; n >= 32; n -= 32)
+            k += popcount32(snn_rng_u32(r));
+        if (n)
+            k += popcount32(snn_rng_u32(r) >> (32 - n));
+        return k;
+    }
     if ((double)n * p < 10.0)
         return binomial_inversion(r, n, p);
     return binomial_btrs(r, n, p);

@@ -6,6 +6,16 @@
  * index ranges by binomial draws keyed by (seed, projection, pre, tree node); a caller descends
  * only into the ranges it owns, and leaves place their draws uniformly. The multiset of targets
  * of a pre neuron is therefore the same whatever ranges the caller owns.
+ *
+ * The tree depends only on n_post: node 1 covers [0, n_post); node k covering [lo, hi) with
+ * hi - lo > SNN_CONNECT_LEAF has children 2k = [lo, mid) and 2k+1 = [mid, hi), mid = lo +
+ * (hi-lo)/2, and is a leaf otherwise. Every node owns one stream, snn_rng_init(&r, seed,
+ * SNN_RNG_CONNECT | proj_index, pre, node)   (sub = node number), used for one thing only: a split
+ * node draws left ~ Binomial(c, (mid-lo)/(hi-lo)) from it (c is its count; right = c - left), a
+ * leaf draws its c targets as lo + snn_rng_below(&r, hi - lo). The root count is K. Nodes with
+ * count 0 or outside the owned ranges are never visited. A node at depth d has a number below
+ * 2^(d+1), and leaves are reached by depth 31 whenever n_post <= SNN_CONNECT_LEAF * 2^31, so node
+ * numbers fit in 32 bits up to SNN_CONNECT_MAX_N_POST (2^39 with leaves of 256).
  */
 #ifndef SNN_CONNECT_H
 #define SNN_CONNECT_H
@@ -15,8 +25,15 @@
 
 #include "snn/partition.h"
 
+/* Largest post range a leaf places its draws in directly (a power of two, at least 64). Fewer,
+ * larger leaves mean fewer binomial splits: 256 generates rows about 1.6x faster than 64. */
+#define SNN_CONNECT_LEAF 256
+/* Largest n_post for which tree node numbers fit in 32 bits. */
+#define SNN_CONNECT_MAX_N_POST ((uint64_t)SNN_CONNECT_LEAF << 31)
+
 /* Writes into targets (capacity >= K) the targets of pre neuron `pre` that lie in the owned ranges
- * (sorted ascending, disjoint), in ascending order, and returns how many there are. */
+ * (sorted ascending, disjoint), in ascending order, and returns how many there are.
+ * Requires n_post <= SNN_CONNECT_MAX_N_POST and proj_index < 2^24. Allocates nothing. */
 uint64_t snn_connect_fixed_outdegree_row(uint32_t seed, uint32_t proj_index, uint64_t pre,
                                          uint64_t n_post, uint64_t K, const snn_range *owned,
                                          int n_owned, uint64_t *targets);
