@@ -626,25 +626,31 @@ int snn_spike_writer_add(snn_spike_writer *w, uint64_t step, const uint32_t *gid
     if (n > 0 && !gids)
         return snn_fail(err, SNN_ERR_INTERNAL, "%s: snn_spike_writer_add: no ids", w->path);
 
-    /* The same on every rank (same arguments), so failing here needs no agreement. */
-    for (size_t k = 0; k < n; k++) {
-        uint64_t g = gids[k];
-        int after =
-            !w->have_last || step > w->last_step || (step == w->last_step && g > w->last_gid);
-        if (g >= w->n_neurons)
-            return snn_fail(err, SNN_ERR_INTERNAL,
-                            "%s: spike of neuron %llu at step %llu, but the model has %llu",
-                            w->path, (unsigned long long)g, (unsigned long long)step,
-                            (unsigned long long)w->n_neurons);
-        if (!after)
-            return snn_fail(err, SNN_ERR_INTERNAL,
-                            "%s: spikes out of order: neuron %llu at step %llu after neuron "
-                            "%llu at step %llu",
-                            w->path, (unsigned long long)g, (unsigned long long)step,
-                            (unsigned long long)w->last_gid, (unsigned long long)w->last_step);
-        w->have_last = 1;
-        w->last_step = step;
-        w->last_gid = g;
+    /* The same on every rank (same arguments), so failing here needs no agreement. Nothing is
+     * kept from a rejected call. */
+    {
+        int have = w->have_last;
+        uint64_t ls = w->last_step, lg = w->last_gid;
+        for (size_t k = 0; k < n; k++) {
+            uint64_t g = gids[k];
+            if (g >= w->n_neurons)
+                return snn_fail(err, SNN_ERR_INTERNAL,
+                                "%s: spike of neuron %llu at step %llu, but the model has %llu",
+                                w->path, (unsigned long long)g, (unsigned long long)step,
+                                (unsigned long long)w->n_neurons);
+            if (have && !(step > ls || (step == ls && g > lg)))
+                return snn_fail(err, SNN_ERR_INTERNAL,
+                                "%s: spikes out of order: neuron %llu at step %llu after neuron "
+                                "%llu at step %llu",
+                                w->path, (unsigned long long)g, (unsigned long long)step,
+                                (unsigned long long)lg, (unsigned long long)ls);
+            have = 1;
+            ls = step;
+            lg = g;
+        }
+        w->have_last = have;
+        w->last_step = ls;
+        w->last_gid = lg;
     }
 
     for (size_t k = 0; k < n; k++) {
