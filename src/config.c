@@ -1,0 +1,1130 @@
+/*
+ * config.c — reads a net.cfg (libconfig syntax) into an snn_model and validates every value.
+ *
+ * The file is read by libconfig, walked group by group, and every key is checked: unknown keys,
+ * types, units (through units.c), ranges and cross-references (population names) are all errors
+ * that name the file, the line, the key path and what was expected versus what was found, on one
+ * line. Derived quantities (offsets, sizes of index spaces, out-degrees, delay steps, number of
+ * steps) are filled here so that later stages read plain numbers. See docs/config.md for the
+ * reference of every key. The parser keeps no state outside one call.
+ */
+#include "snn/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "snn/units.h"
+
+#define KEY_LEN 192  /* a key path such as "projections[12].synapse.tau" */
+#define DESC_LEN 160 /* a rendered value in a message */
+#define LIST_LEN 400 /* a rendered list of names in a message */
+#define MAX_NEURONS (UINT64_C(1) << 32)
+#define MAX_SYNAPSES (UINT64_C(1) << 40)
+#define MAX_STEPS (UINT64_C(1) << 53)
+#define STEP_TOL 1e-9  /* duration / dt must be this close (relative) to a whole number */
+#define DELAY_TOL 1e-6 /* delay / dt must be this close (relative) to a whole number */
+
+/* What one parse call needs; passed down explicitly (no globals). */
+typedef struct {
+    const char *name; /* file name for messages */
+    const snn_units *units;
+    snn_error *err;
+} parse_ctx;
+
+/* A setting together with its key path, for messages. s is NULL when an optional key is absent. */
+typedef struct {
+    const config_setting_t *s;
+    char key[KEY_LEN];
+} field;
+
+/* What each kind of quantity is, in messages ("expected <what>, got ..."). */
+#define WHAT_TIME_POS "a time > 0 (e.g. \"10 ms\")"
+#define WHAT_TIME_NONNEG "a time >= 0 (e.g. \"2 ms\")"
+#define WHAT_VOLTAGE "a voltage (e.g. \"-52 mV\")"
+#define WHAT_CURRENT "a current (e.g. \"3 mA\")"
+#define WHAT_CONDUCTANCE "a conductance (e.g. \"0.1 mS\")"
+#define WHAT_RESISTANCE_POS "a resistance > 0 (e.g. \"1 ohm\")"
+
+/* ---- messages ------------------------------------------------------------------------------ */
+
+static int fail(const parse_ctx *c, const config_setting_t *s, const char *key, const char *fmt,
+                ...) __attribute__((format(printf, 4, 5)));
+
+/* One-line error at setting s (or its nearest ancestor with a line): "file:line: key: what". */
+static int fail(const parse_ctx *c, const config_setting_t *s, const char *key, const char *fmt,
+                ...)
+{
+    char what[SNN_ERROR_MSG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+
+    const char *file = c->name;
+    int line = 0;
+    for (const config_setting_t *t = s; t; t = config_setting_parent(t)) {
+        if (config_setting_source_line(t) > 0) {
+            line = config_setting_source_line(t);
+            if (config_setting_source_file(t))
+                file = config_setting_source_file(t);
+            break;
+        }
+    }
+    const char *sep = (key && *key) ? ": " : "";
+    if (!key)
+        key = "";
+    if (line > 0)
+        return snn_fail(c->err, SNN_ERR_CONFIG, "%s:%d: %s%s%s", file, line, key, sep, what);
+    return snn_fail(c->err, SNN_ERR_CONFIG, "%s: %s%s%s", file, key, sep, what);
+}
+
+/* Shortest "%g" rendering of x that reads back as the same double. */
+static void fmt_double(double x, char *buf, size_t n)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+/* The value of a setting as the user wrote it, for "got ..." in messages. */
+static void describe(const config_setting_t *s, char *buf, size_t n)
+{
+    if (!s) {
+        snprintf(buf, n, "nothing");
+        return;
+    }
+    switch (config_setting_type(s)) {
+    case CONFIG_TYPE_STRING: {
+        const char *v = config_setting_get_string(s);
+        size_t len = strlen(v);
+        if (len > 60)
+            snprintf(buf, n, "\"%.60s...\"", v);
+        else
+            snprintf(buf, n, "\"%s\"", v);
+        break;
+    }
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64:
+        snprintf(buf, n, "%lld", config_setting_get_int64(s));
+        break;
+    case CONFIG_TYPE_FLOAT:
+        fmt_double(config_setting_get_float(s), buf, n);
+        break;
+    case CONFIG_TYPE_BOOL:
+        snprintf(buf, n, "%s", config_setting_get_bool(s) ? "true" : "false");
+        break;
+    case CONFIG_TYPE_GROUP:
+        snprintf(buf, n, "a group { ... }");
+        break;
+    case CONFIG_TYPE_ARRAY:
+        snprintf(buf, n, "%s", config_setting_length(s) ? "an array [ ... ]" : "an empty array []");
+        break;
+    case CONFIG_TYPE_LIST:
+        snprintf(buf, n, "%s", config_setting_length(s) ? "a list ( ... )" : "an empty list ()");
+        break;
+    default:
+        snprintf(buf, n, "an unknown value");
+        break;
+    }
+}
+
+/* "expected <what>, got <value of f>". */
+static int fail_got(const parse_ctx *c, const field *f, const char *what)
+{
+    char got[DESC_LEN];
+    describe(f->s, got, sizeof got);
+    return fail(c, f->s, f->key, "expected %s, got %s", what, got);
+}
+
+/* Appends src to dst (capacity n), truncating; dst stays terminated. */
+static void append(char *dst, size_t n, const char *src)
+{
+    size_t len = strlen(dst);
+    if (len + 1 >= n)
+        return;
+    size_t room = n - 1 - len;
+    size_t add = strlen(src);
+    if (add > room)
+        add = room;
+    memcpy(dst + len, src, add);
+    dst[len + add] = '\0';
+}
+
+/* key = pkey "." name (or name alone at the top level). */
+static void join_key(char *key, const char *pkey, const char *name)
+{
+    key[0] = '\0';
+    if (pkey && *pkey) {
+        append(key, KEY_LEN, pkey);
+        append(key, KEY_LEN, ".");
+    }
+    append(key, KEY_LEN, name);
+}
+
+/* key = pkey "[" i "]". */
+static void index_key(char *key, const char *pkey, int i)
+{
+    char idx[24];
+    snprintf(idx, sizeof idx, "[%d]", i);
+    key[0] = '\0';
+    append(key, KEY_LEN, pkey);
+    append(key, KEY_LEN, idx);
+}
+
+/* ---- keys ---------------------------------------------------------------------------------- */
+
+/* Edit distance of two short strings, capped: for "did you mean" hints. */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    int prev[64], cur[64];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int sub = prev[j - 1] +
+                      (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
+            int del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, sizeof(int) * (lb + 1));
+    }
+    return prev[lb];
+}
+
+/* Errors on the first member of group g whose name is not in allowed (NULL-terminated). */
+static int check_keys(const parse_ctx *c, const config_setting_t *g, const char *key,
+                      const char *const *allowed)
+{
+    int n = config_setting_length(g);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+        const char *name = config_setting_name(s);
+        if (!name)
+            continue;
+        int ok = 0, best = 99;
+        const char *guess = NULL;
+        for (const char *const *a = allowed; *a; a++) {
+            if (strcmp(name, *a) == 0) {
+                ok = 1;
+                break;
+            }
+            int d = edit_distance(name, *a);
+            if (d < best) {
+                best = d;
+                guess = *a;
+            }
+        }
+        if (ok)
+            continue;
+        char known[LIST_LEN] = "";
+        for (const char *const *a = allowed; *a; a++) {
+            if (a != allowed)
+                append(known, sizeof known, ", ");
+            append(known, sizeof known, *a);
+        }
+        if (guess && best <= 2)
+            return fail(c, s, key, "unknown key \"%s\" (did you mean \"%s\"? known keys: %s)", name,
+                        guess, known);
+        return fail(c, s, key, "unknown key \"%s\" (known keys: %s)", name, known);
+    }
+    return SNN_OK;
+}
+
+/* Looks up member name of parent into f. A missing required key is an error at the parent. */
+static int lookup(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                  const char *name, const char *what, int required, field *f)
+{
+    join_key(f->key, pkey, name);
+    f->s = config_setting_get_member(parent, name);
+    if (!f->s && required)
+        return fail(c, parent, pkey, "missing required key \"%s\" (expected %s)", name, what);
+    return SNN_OK;
+}
+
+/* ---- typed values -------------------------------------------------------------------------- */
+
+/* A quantity: a string "value unit" or a bare number in the internal unit of dim. */
+static int read_quantity(const parse_ctx *c, const field *f, snn_dim dim, const char *what,
+                         double *out)
+{
+    int t = config_setting_type(f->s);
+    double v;
+    if (t == CONFIG_TYPE_STRING) {
+        char why[SNN_ERROR_MSG_LEN / 2];
+        if (snn_units_parse(c->units, config_setting_get_string(f->s), dim, &v, why, sizeof why))
+            return fail(c, f->s, f->key, "%s", why);
+    } else if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) {
+        v = (double)config_setting_get_int64(f->s);
+    } else if (t == CONFIG_TYPE_FLOAT) {
+        v = config_setting_get_float(f->s);
+        if (!isfinite(v))
+            return fail_got(c, f, what);
+    } else {
+        char w[DESC_LEN];
+        snprintf(w, sizeof w, "%s or a bare number in %s", what, snn_units_symbol(dim));
+        return fail_got(c, f, w);
+    }
+    *out = v;
+    return SNN_OK;
+}
+
+/* Member name as a quantity; *out keeps its default when an optional key is absent. */
+static int quantity_member(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                           const char *name, snn_dim dim, const char *what, int required,
+                           double *out, field *f)
+{
+    int rc = lookup(c, parent, pkey, name, what, required, f);
+    if (rc || !f->s)
+        return rc;
+    return read_quantity(c, f, dim, what, out);
+}
+
+static int int_member(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                      const char *name, const char *what, int required, long long *out, field *f)
+{
+    int rc = lookup(c, parent, pkey, name, what, required, f);
+    if (rc || !f->s)
+        return rc;
+    int t = config_setting_type(f->s);
+    if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+        return fail_got(c, f, what);
+    *out = config_setting_get_int64(f->s);
+    return SNN_OK;
+}
+
+static int number_member(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                         const char *name, const char *what, int required, double *out, field *f)
+{
+    int rc = lookup(c, parent, pkey, name, what, required, f);
+    if (rc || !f->s)
+        return rc;
+    int t = config_setting_type(f->s);
+    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
+        *out = (double)config_setting_get_int64(f->s);
+    else if (t == CONFIG_TYPE_FLOAT && isfinite(config_setting_get_float(f->s)))
+        *out = config_setting_get_float(f->s);
+    else
+        return fail_got(c, f, what);
+    return SNN_OK;
+}
+
+static int string_member(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                         const char *name, const char *what, int required, const char **out,
+                         field *f)
+{
+    int rc = lookup(c, parent, pkey, name, what, required, f);
+    if (rc || !f->s)
+        return rc;
+    if (config_setting_type(f->s) != CONFIG_TYPE_STRING)
+        return fail_got(c, f, what);
+    *out = config_setting_get_string(f->s);
+    return SNN_OK;
+}
+
+static int group_member(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                        const char *name, const char *what, int required, field *f)
+{
+    int rc = lookup(c, parent, pkey, name, what, required, f);
+    if (rc || !f->s)
+        return rc;
+    if (config_setting_type(f->s) != CONFIG_TYPE_GROUP)
+        return fail_got(c, f, what);
+    return SNN_OK;
+}
+
+/* A string member that must be one of choices (NULL-terminated); *index is its position. */
+static int choice_member(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                         const char *name, const char *const *choices, int required, int *index,
+                         field *f)
+{
+    char what[LIST_LEN] = "";
+    int n = 0;
+    if (choices[0] && choices[1])
+        append(what, sizeof what, "one of ");
+    for (const char *const *ch = choices; *ch; ch++, n++) {
+        if (n > 0)
+            append(what, sizeof what, ", ");
+        append(what, sizeof what, "\"");
+        append(what, sizeof what, *ch);
+        append(what, sizeof what, "\"");
+    }
+    if (n == 1)
+        append(what, sizeof what, " (the only one so far)");
+    const char *v = NULL;
+    int rc = string_member(c, parent, pkey, name, what, required, &v, f);
+    if (rc || !f->s)
+        return rc;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(v, choices[i]) == 0) {
+            *index = i;
+            return SNN_OK;
+        }
+    }
+    return fail_got(c, f, what);
+}
+
+/* ---- run ----------------------------------------------------------------------------------- */
+
+static const char *const run_keys[] = {"dt", "duration", "seed", "output_dir", NULL};
+
+static int parse_run(const parse_ctx *c, const config_setting_t *root, snn_model *m)
+{
+    field g, f;
+    int rc;
+    if ((rc = group_member(c, root, "", "run", "a group run = { dt; duration; ... }", 1, &g)))
+        return rc;
+    if ((rc = check_keys(c, g.s, g.key, run_keys)))
+        return rc;
+    snn_run_params *r = &m->run;
+
+    if ((rc = quantity_member(c, g.s, g.key, "dt", SNN_DIM_TIME,
+                              "a time step > 0 (e.g. \"0.1 ms\")", 1, &r->dt, &f)))
+        return rc;
+    if (!(r->dt > 0))
+        return fail_got(c, &f, "a time step > 0 (e.g. \"0.1 ms\")");
+    char dt_text[48];
+    fmt_double(r->dt, dt_text, sizeof dt_text);
+
+    if ((rc = quantity_member(c, g.s, g.key, "duration", SNN_DIM_TIME, WHAT_TIME_POS, 1,
+                              &r->duration, &f)))
+        return rc;
+    if (!(r->duration > 0))
+        return fail_got(c, &f, WHAT_TIME_POS);
+    double ratio = r->duration / r->dt;
+    char what[DESC_LEN];
+    if (!(ratio < (double)MAX_STEPS)) {
+        snprintf(what, sizeof what, "at most 2^53 steps of dt = %s ms", dt_text);
+        return fail_got(c, &f, what);
+    }
+    double steps = nearbyint(ratio);
+    if (steps < 1) {
+        snprintf(what, sizeof what, "a duration >= dt = %s ms", dt_text);
+        return fail_got(c, &f, what);
+    }
+    if (fabs(ratio - steps) > STEP_TOL * steps) {
+        char got[DESC_LEN];
+        describe(f.s, got, sizeof got);
+        return fail(c, f.s, f.key,
+                    "expected a whole number of steps of dt = %s ms, got %s (%.10g steps)", dt_text,
+                    got, ratio);
+    }
+    r->n_steps = (uint64_t)steps;
+
+    long long seed = 0;
+    if ((rc = int_member(c, g.s, g.key, "seed", "an integer seed in 0..4294967295", 0, &seed, &f)))
+        return rc;
+    if (seed < 0 || seed > 4294967295LL)
+        return fail_got(c, &f, "an integer seed in 0..4294967295");
+    r->seed = (uint32_t)seed;
+
+    const char *dir = "out";
+    if ((rc = string_member(c, g.s, g.key, "output_dir", "a directory name (e.g. \"out\")", 0, &dir,
+                            &f)))
+        return rc;
+    if (!dir[0] || strlen(dir) >= SNN_PATH_LEN)
+        return fail_got(c, &f, "a non-empty directory name shorter than 4096 characters");
+    snprintf(r->output_dir, sizeof r->output_dir, "%s", dir);
+    return SNN_OK;
+}
+
+/* ---- populations --------------------------------------------------------------------------- */
+
+static const char *const pop_keys[] = {"name", "size", "model", "params", "V_init", "I_ext", NULL};
+static const char *const lif_keys[] = {"V_rest", "V_th",    "V_reset", "tau",
+                                       "R",      "tau_ref", "reset",   NULL};
+static const char *const model_choices[] = {"lif", NULL};
+static const char *const reset_choices[] = {"soft", "hard", NULL};
+static const char *const dist_choices[] = {"constant", "normal", "uniform", NULL};
+static const char *const dist_constant_keys[] = {"dist", "value", NULL};
+static const char *const dist_normal_keys[] = {"dist", "mean", "std", NULL};
+static const char *const dist_uniform_keys[] = {"dist", "low", "high", NULL};
+
+static int valid_pop_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= SNN_NAME_LEN)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+            return 0;
+    return 1;
+}
+
+static int parse_lif(const parse_ctx *c, const config_setting_t *pop, const char *pkey,
+                     snn_lif_params *p)
+{
+    field g, f;
+    int rc;
+    if ((rc = group_member(c, pop, pkey, "params",
+                           "a group params = { V_rest; V_th; V_reset; tau; ... }", 1, &g)))
+        return rc;
+    if ((rc = check_keys(c, g.s, g.key, lif_keys)))
+        return rc;
+    if ((rc = quantity_member(c, g.s, g.key, "V_rest", SNN_DIM_VOLTAGE, WHAT_VOLTAGE, 1, &p->V_rest,
+                              &f)) ||
+        (rc = quantity_member(c, g.s, g.key, "V_th", SNN_DIM_VOLTAGE, WHAT_VOLTAGE, 1, &p->V_th,
+                              &f)) ||
+        (rc = quantity_member(c, g.s, g.key, "V_reset", SNN_DIM_VOLTAGE, WHAT_VOLTAGE, 1,
+                              &p->V_reset, &f)))
+        return rc;
+    if ((rc = quantity_member(c, g.s, g.key, "tau", SNN_DIM_TIME, WHAT_TIME_POS, 1, &p->tau, &f)))
+        return rc;
+    if (!(p->tau > 0))
+        return fail_got(c, &f, WHAT_TIME_POS);
+    p->R = 1.0;
+    if ((rc = quantity_member(c, g.s, g.key, "R", SNN_DIM_RESISTANCE, WHAT_RESISTANCE_POS, 0, &p->R,
+                              &f)))
+        return rc;
+    if (!(p->R > 0))
+        return fail_got(c, &f, WHAT_RESISTANCE_POS);
+    p->tau_ref = 0.0;
+    if ((rc = quantity_member(c, g.s, g.key, "tau_ref", SNN_DIM_TIME, WHAT_TIME_NONNEG, 0,
+                              &p->tau_ref, &f)))
+        return rc;
+    if (!(p->tau_ref >= 0))
+        return fail_got(c, &f, WHAT_TIME_NONNEG);
+    int reset = SNN_RESET_SOFT;
+    if ((rc = choice_member(c, g.s, g.key, "reset", reset_choices, 0, &reset, &f)))
+        return rc;
+    p->reset = reset == 0 ? SNN_RESET_SOFT : SNN_RESET_HARD;
+    return SNN_OK;
+}
+
+static int parse_v_init(const parse_ctx *c, const config_setting_t *pop, const char *pkey,
+                        double V_rest, snn_init_dist *d)
+{
+    static const char *const what = "a voltage (e.g. \"-60 mV\") or a group { dist = \"normal\"; "
+                                    "mean; std; }";
+    field g, f;
+    int rc;
+    d->kind = SNN_INIT_CONSTANT;
+    d->a = V_rest;
+    d->b = 0;
+    if ((rc = lookup(c, pop, pkey, "V_init", what, 0, &g)) || !g.s)
+        return rc;
+    if (config_setting_type(g.s) != CONFIG_TYPE_GROUP)
+        return read_quantity(c, &g, SNN_DIM_VOLTAGE, what, &d->a);
+
+    int kind = 0;
+    if ((rc = choice_member(c, g.s, g.key, "dist", dist_choices, 1, &kind, &f)))
+        return rc;
+    const char *const *keys = kind == 0   ? dist_constant_keys
+                              : kind == 1 ? dist_normal_keys
+                                          : dist_uniform_keys;
+    if ((rc = check_keys(c, g.s, g.key, keys)))
+        return rc;
+    if (kind == 0) {
+        d->kind = SNN_INIT_CONSTANT;
+        return quantity_member(c, g.s, g.key, "value", SNN_DIM_VOLTAGE, WHAT_VOLTAGE, 1, &d->a, &f);
+    }
+    if (kind == 1) {
+        d->kind = SNN_INIT_NORMAL;
+        if ((rc = quantity_member(c, g.s, g.key, "mean", SNN_DIM_VOLTAGE, WHAT_VOLTAGE, 1, &d->a,
+                                  &f)) ||
+            (rc = quantity_member(c, g.s, g.key, "std", SNN_DIM_VOLTAGE,
+                                  "a voltage >= 0 (e.g. \"10 mV\")", 1, &d->b, &f)))
+            return rc;
+        if (!(d->b >= 0))
+            return fail_got(c, &f, "a voltage >= 0 (e.g. \"10 mV\")");
+        return SNN_OK;
+    }
+    d->kind = SNN_INIT_UNIFORM;
+    if ((rc = quantity_member(c, g.s, g.key, "low", SNN_DIM_VOLTAGE, WHAT_VOLTAGE, 1, &d->a, &f)))
+        return rc;
+    if ((rc = quantity_member(c, g.s, g.key, "high", SNN_DIM_VOLTAGE, "a voltage > low", 1, &d->b,
+                              &f)))
+        return rc;
+    if (!(d->b > d->a)) {
+        char what_hi[DESC_LEN], lo[48];
+        fmt_double(d->a, lo, sizeof lo);
+        snprintf(what_hi, sizeof what_hi, "a voltage > low = %s mV", lo);
+        return fail_got(c, &f, what_hi);
+    }
+    return SNN_OK;
+}
+
+static int parse_population(const parse_ctx *c, const config_setting_t *pop, const char *pkey,
+                            snn_model *m, int i, uint64_t *total)
+{
+    snn_population *p = &m->pops[i];
+    field f;
+    int rc;
+    p->line = config_setting_source_line(pop);
+    if ((rc = check_keys(c, pop, pkey, pop_keys)))
+        return rc;
+
+    const char *name = NULL;
+    static const char *const what_name =
+        "a population name of 1 to 63 letters, digits or '_' (e.g. \"E\")";
+    if ((rc = string_member(c, pop, pkey, "name", what_name, 1, &name, &f)))
+        return rc;
+    if (!valid_pop_name(name))
+        return fail_got(c, &f, what_name);
+    for (int j = 0; j < i; j++)
+        if (strcmp(m->pops[j].name, name) == 0)
+            return fail(c, f.s, f.key,
+                        "expected a unique population name, got \"%s\" again (first defined at "
+                        "line %d)",
+                        name, m->pops[j].line);
+    snprintf(p->name, sizeof p->name, "%s", name);
+
+    long long size = 0;
+    if ((rc = int_member(c, pop, pkey, "size", "an integer size > 0 (e.g. 400)", 1, &size, &f)))
+        return rc;
+    if (size <= 0)
+        return fail_got(c, &f, "an integer size > 0 (e.g. 400)");
+    if ((uint64_t)size >= MAX_NEURONS - *total)
+        return fail(c, f.s, f.key,
+                    "expected fewer than 2^32 = 4294967296 neurons in all (global ids are 32-bit), "
+                    "got %llu with this population's %lld",
+                    (unsigned long long)(*total + (uint64_t)size), size);
+    p->size = (uint64_t)size;
+    p->offset = *total;
+    *total += p->size;
+
+    int model = 0;
+    if ((rc = choice_member(c, pop, pkey, "model", model_choices, 0, &model, &f)))
+        return rc;
+    if ((rc = parse_lif(c, pop, pkey, &p->lif)))
+        return rc;
+    if ((rc = parse_v_init(c, pop, pkey, p->lif.V_rest, &p->V_init)))
+        return rc;
+    p->I_ext = 0.0;
+    return quantity_member(c, pop, pkey, "I_ext", SNN_DIM_CURRENT, WHAT_CURRENT, 0, &p->I_ext, &f);
+}
+
+static int parse_populations(const parse_ctx *c, const config_setting_t *root, snn_model *m)
+{
+    static const char *const what = "a list ( { name = ...; size = ...; params = {...}; }, ... )";
+    field l;
+    int rc;
+    if ((rc = lookup(c, root, "", "populations", what, 1, &l)))
+        return rc;
+    if (config_setting_type(l.s) != CONFIG_TYPE_LIST)
+        return fail_got(c, &l, what);
+    int n = config_setting_length(l.s);
+    if (n == 0)
+        return fail_got(c, &l, "at least one population");
+    m->pops = calloc((size_t)n, sizeof *m->pops);
+    if (!m->pops)
+        return snn_fail(c->err, SNN_ERR_NOMEM, "%s: out of memory for %d populations", c->name, n);
+    m->n_pops = n;
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++) {
+        field e;
+        e.s = config_setting_get_elem(l.s, (unsigned)i);
+        index_key(e.key, "populations", i);
+        if (config_setting_type(e.s) != CONFIG_TYPE_GROUP)
+            return fail_got(c, &e, "a group { name = ...; size = ...; params = {...}; }");
+        if ((rc = parse_population(c, e.s, e.key, m, i, &total)))
+            return rc;
+    }
+    m->n_neurons = total;
+    return SNN_OK;
+}
+
+/* ---- projections --------------------------------------------------------------------------- */
+
+static const char *const proj_keys[] = {"name",    "pre",    "post",  "rule", "weight",
+                                        "synapse", "output", "delay", NULL};
+static const char *const rule_choices[] = {"fixed_outdegree", NULL};
+static const char *const rule_keys[] = {"type", "prob", "n", NULL};
+static const char *const synapse_choices[] = {"expon", NULL};
+static const char *const synapse_keys[] = {"type", "tau", NULL};
+static const char *const output_choices[] = {"cuba", "coba", NULL};
+static const char *const output_cuba_keys[] = {"type", NULL};
+static const char *const output_coba_keys[] = {"type", "E", NULL};
+
+static int find_pop(const snn_model *m, const char *name)
+{
+    for (int i = 0; i < m->n_pops; i++)
+        if (strcmp(m->pops[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* One name of a pre/post list: resolved to a population index. */
+static int resolve_pop(const parse_ctx *c, const snn_model *m, const field *f, int *idx)
+{
+    if (config_setting_type(f->s) != CONFIG_TYPE_STRING)
+        return fail_got(c, f, "a population name (e.g. \"E\")");
+    const char *name = config_setting_get_string(f->s);
+    *idx = find_pop(m, name);
+    if (*idx >= 0)
+        return SNN_OK;
+    char known[LIST_LEN] = "";
+    for (int i = 0; i < m->n_pops; i++) {
+        if (i)
+            append(known, sizeof known, ", ");
+        append(known, sizeof known, m->pops[i].name);
+    }
+    return fail(c, f->s, f->key, "unknown population \"%.*s\" (known: %s)", 60, name, known);
+}
+
+/* pre or post: one population name or an array/list of them, one index space in listed order.
+ * label gets the names joined by '+', for the default projection name. */
+static int parse_pop_list(const parse_ctx *c, const snn_model *m, const config_setting_t *proj,
+                          const char *pkey, const char *name, int **idx, int *n, uint64_t *size,
+                          char *label, size_t label_len)
+{
+    static const char *const what = "a population name or a list of names (e.g. \"E\" or "
+                                    "[\"E\", \"I\"])";
+    field f;
+    int rc;
+    if ((rc = lookup(c, proj, pkey, name, what, 1, &f)))
+        return rc;
+    int t = config_setting_type(f.s);
+    int count;
+    if (t == CONFIG_TYPE_STRING)
+        count = 1;
+    else if (t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST)
+        count = config_setting_length(f.s);
+    else
+        return fail_got(c, &f, what);
+    if (count == 0)
+        return fail_got(c, &f, "at least one population name");
+    *idx = malloc(sizeof **idx * (size_t)count);
+    if (!*idx)
+        return snn_fail(c->err, SNN_ERR_NOMEM, "%s: out of memory", c->name);
+    *n = count;
+    *size = 0;
+    label[0] = '\0';
+    for (int i = 0; i < count; i++) {
+        field e;
+        if (t == CONFIG_TYPE_STRING) {
+            e = f;
+        } else {
+            e.s = config_setting_get_elem(f.s, (unsigned)i);
+            index_key(e.key, f.key, i);
+        }
+        if ((rc = resolve_pop(c, m, &e, &(*idx)[i])))
+            return rc;
+        for (int j = 0; j < i; j++)
+            if ((*idx)[j] == (*idx)[i])
+                return fail(c, e.s, e.key,
+                            "expected each population at most once, got \"%s\" a second time",
+                            m->pops[(*idx)[i]].name);
+        *size += m->pops[(*idx)[i]].size;
+        if (i)
+            append(label, label_len, "+");
+        append(label, label_len, m->pops[(*idx)[i]].name);
+    }
+    return SNN_OK;
+}
+
+static int parse_rule(const parse_ctx *c, const config_setting_t *proj, const char *pkey,
+                      snn_projection *p)
+{
+    field g, f, fp, fn;
+    int rc, type = 0;
+    if ((rc = group_member(c, proj, pkey, "rule",
+                           "a group rule = { type = \"fixed_outdegree\"; prob = 0.1; }", 1, &g)) ||
+        (rc = check_keys(c, g.s, g.key, rule_keys)) ||
+        (rc = choice_member(c, g.s, g.key, "type", rule_choices, 1, &type, &f)))
+        return rc;
+    p->rule = SNN_RULE_FIXED_OUTDEGREE;
+    join_key(fp.key, g.key, "prob");
+    fp.s = config_setting_get_member(g.s, "prob");
+    join_key(fn.key, g.key, "n");
+    fn.s = config_setting_get_member(g.s, "n");
+    if (fp.s && fn.s)
+        return fail(c, g.s, g.key,
+                    "expected exactly one of \"prob\" or \"n\", got both (prob at line %d, n at "
+                    "line %d)",
+                    config_setting_source_line(fp.s), config_setting_source_line(fn.s));
+    if (!fp.s && !fn.s)
+        return fail(c, g.s, g.key,
+                    "missing required key \"prob\" or \"n\" (expected a probability in [0, 1] or "
+                    "an integer number of targets >= 0)");
+    if (fp.s) {
+        static const char *const what = "a probability in [0, 1] (e.g. 0.1)";
+        double prob = 0;
+        if ((rc = number_member(c, g.s, g.key, "prob", what, 1, &prob, &fp)))
+            return rc;
+        if (!(prob >= 0 && prob <= 1))
+            return fail_got(c, &fp, what);
+        p->prob = prob;
+        /* As the reference: int(conn_num * out_size), in double. */
+        p->outdegree = (uint64_t)(prob * (double)p->post_size);
+    } else {
+        static const char *const what = "an integer number of targets >= 0 (e.g. 50)";
+        long long n = 0;
+        if ((rc = int_member(c, g.s, g.key, "n", what, 1, &n, &fn)))
+            return rc;
+        if (n < 0)
+            return fail_got(c, &fn, what);
+        p->prob = -1;
+        p->outdegree = (uint64_t)n;
+    }
+    if (p->pre_size && p->outdegree > UINT64_MAX / p->pre_size)
+        return fail(c, g.s, g.key,
+                    "expected at most 2^40 = 1099511627776 synapses per projection, got %llu "
+                    "targets x %llu pre neurons, which overflows a 64-bit count",
+                    (unsigned long long)p->outdegree, (unsigned long long)p->pre_size);
+    if (p->outdegree * p->pre_size > MAX_SYNAPSES)
+        return fail(c, g.s, g.key,
+                    "expected at most 2^40 = 1099511627776 synapses per projection (synapse ids "
+                    "are 40-bit), got %llu targets x %llu pre neurons = %llu",
+                    (unsigned long long)p->outdegree, (unsigned long long)p->pre_size,
+                    (unsigned long long)(p->outdegree * p->pre_size));
+    return SNN_OK;
+}
+
+static int parse_projection(const parse_ctx *c, const config_setting_t *proj, const char *pkey,
+                            snn_model *m, int i)
+{
+    snn_projection *p = &m->projs[i];
+    field f, g;
+    int rc;
+    p->line = config_setting_source_line(proj);
+    if ((rc = check_keys(c, proj, pkey, proj_keys)))
+        return rc;
+
+    char pre_label[SNN_NAME_LEN], post_label[SNN_NAME_LEN];
+    if ((rc = parse_pop_list(c, m, proj, pkey, "pre", &p->pre, &p->n_pre, &p->pre_size, pre_label,
+                             sizeof pre_label)) ||
+        (rc = parse_pop_list(c, m, proj, pkey, "post", &p->post, &p->n_post, &p->post_size,
+                             post_label, sizeof post_label)))
+        return rc;
+
+    const char *name = NULL;
+    static const char *const what_name =
+        "a projection name of 1 to 63 printable characters without '/', '\\' or '\"'";
+    if ((rc = string_member(c, proj, pkey, "name", what_name, 0, &name, &f)))
+        return rc;
+    if (f.s) {
+        size_t len = strlen(name);
+        int ok = len > 0 && len < SNN_NAME_LEN;
+        for (size_t k = 0; ok && k < len; k++)
+            ok = isprint((unsigned char)name[k]) && name[k] != '/' && name[k] != '\\' &&
+                 name[k] != '"';
+        if (!ok)
+            return fail_got(c, &f, what_name);
+        snprintf(p->name, sizeof p->name, "%s", name);
+    } else {
+        p->name[0] = '\0';
+        append(p->name, sizeof p->name, pre_label);
+        append(p->name, sizeof p->name, "->");
+        append(p->name, sizeof p->name, post_label);
+    }
+
+    if ((rc = parse_rule(c, proj, pkey, p)))
+        return rc;
+
+    if ((rc = quantity_member(c, proj, pkey, "weight", SNN_DIM_CONDUCTANCE, WHAT_CONDUCTANCE, 1,
+                              &p->weight, &f)))
+        return rc;
+
+    int type = 0;
+    if ((rc = group_member(c, proj, pkey, "synapse",
+                           "a group synapse = { type = \"expon\"; tau = \"2 ms\"; }", 1, &g)) ||
+        (rc = check_keys(c, g.s, g.key, synapse_keys)) ||
+        (rc = choice_member(c, g.s, g.key, "type", synapse_choices, 1, &type, &f)) ||
+        (rc = quantity_member(c, g.s, g.key, "tau", SNN_DIM_TIME, WHAT_TIME_POS, 1, &p->syn_tau,
+                              &f)))
+        return rc;
+    if (!(p->syn_tau > 0))
+        return fail_got(c, &f, WHAT_TIME_POS);
+
+    if ((rc = group_member(c, proj, pkey, "output",
+                           "a group output = { type = \"cuba\"; } or { type = \"coba\"; E = "
+                           "\"0 mV\"; }",
+                           1, &g)) ||
+        (rc = choice_member(c, g.s, g.key, "type", output_choices, 1, &type, &f)) ||
+        (rc = check_keys(c, g.s, g.key, type == 0 ? output_cuba_keys : output_coba_keys)))
+        return rc;
+    p->E = 0.0;
+    if (type == 0) {
+        p->output = SNN_OUTPUT_CUBA;
+    } else {
+        p->output = SNN_OUTPUT_COBA;
+        if ((rc = quantity_member(c, g.s, g.key, "E", SNN_DIM_VOLTAGE,
+                                  "a reversal potential (e.g. \"0 mV\")", 1, &p->E, &f)))
+            return rc;
+    }
+
+    double dt = m->run.dt;
+    char dt_text[48], what[DESC_LEN];
+    fmt_double(dt, dt_text, sizeof dt_text);
+    p->delay = dt;
+    p->delay_steps = 1;
+    if ((rc = quantity_member(c, proj, pkey, "delay", SNN_DIM_TIME, WHAT_TIME_POS, 0, &p->delay,
+                              &f)) ||
+        !f.s)
+        return rc;
+    double ratio = p->delay / dt;
+    if (!(ratio >= 1 - DELAY_TOL)) {
+        snprintf(what, sizeof what, "a delay >= dt = %s ms", dt_text);
+        return fail_got(c, &f, what);
+    }
+    double steps = nearbyint(ratio);
+    if (!(steps <= INT_MAX)) {
+        snprintf(what, sizeof what, "a delay of at most %d steps of dt = %s ms", INT_MAX, dt_text);
+        return fail_got(c, &f, what);
+    }
+    if (fabs(ratio - steps) > DELAY_TOL * steps) {
+        char got[DESC_LEN];
+        describe(f.s, got, sizeof got);
+        return fail(c, f.s, f.key, "expected a whole multiple of dt = %s ms, got %s (%.10g steps)",
+                    dt_text, got, ratio);
+    }
+    p->delay_steps = (int)steps;
+    return SNN_OK;
+}
+
+static int parse_projections(const parse_ctx *c, const config_setting_t *root, snn_model *m)
+{
+    static const char *const what = "a list ( { pre = ...; post = ...; rule = {...}; ... }, ... )";
+    field l;
+    int rc;
+    if ((rc = lookup(c, root, "", "projections", what, 0, &l)) || !l.s)
+        return rc;
+    if (config_setting_type(l.s) != CONFIG_TYPE_LIST)
+        return fail_got(c, &l, what);
+    int n = config_setting_length(l.s);
+    if (n == 0)
+        return SNN_OK;
+    m->projs = calloc((size_t)n, sizeof *m->projs);
+    if (!m->projs)
+        return snn_fail(c->err, SNN_ERR_NOMEM, "%s: out of memory for %d projections", c->name, n);
+    m->n_projs = n;
+    for (int i = 0; i < n; i++) {
+        field e;
+        e.s = config_setting_get_elem(l.s, (unsigned)i);
+        index_key(e.key, "projections", i);
+        if (config_setting_type(e.s) != CONFIG_TYPE_GROUP)
+            return fail_got(c, &e, "a group { pre = ...; post = ...; rule = {...}; ... }");
+        if ((rc = parse_projection(c, e.s, e.key, m, i)))
+            return rc;
+    }
+    return SNN_OK;
+}
+
+/* ---- text ---------------------------------------------------------------------------------- */
+
+/*
+ * libconfig 1.5 silently wraps integer literals outside the 32-bit range ("size = 5000000000;"
+ * becomes 705032704, "seed = 4294967295;" becomes -1). This copy of the text marks such literals
+ * as 64-bit ("L" suffix) so they arrive intact, and turns literals beyond 64 bits into floats
+ * (".0"), which the integer checks then reject with the value shown. Strings, comments, names
+ * and floats are copied unchanged; the line structure is preserved.
+ */
+static char *widen_int_literals(const char *text)
+{
+    size_t len = strlen(text);
+    if (len > (SIZE_MAX - 1) / 2)
+        return NULL;
+    char *out = malloc(2 * len + 1); /* each changed literal has >= 10 digits, grows by <= 2 */
+    if (!out)
+        return NULL;
+    const char *p = text;
+    char *o = out;
+    while (*p) {
+        char ch = *p;
+        if (ch == '"') { /* string with escapes */
+            *o++ = *p++;
+            while (*p && *p != '"') {
+                if (*p == '\\' && p[1])
+                    *o++ = *p++;
+                *o++ = *p++;
+            }
+            if (*p)
+                *o++ = *p++;
+        } else if (ch == '#' || (ch == '/' && p[1] == '/')) { /* line comment */
+            while (*p && *p != '\n')
+                *o++ = *p++;
+        } else if (ch == '/' && p[1] == '*') { /* block comment */
+            *o++ = *p++;
+            *o++ = *p++;
+            while (*p && !(p[0] == '*' && p[1] == '/'))
+                *o++ = *p++;
+            if (*p) {
+                *o++ = *p++;
+                *o++ = *p++;
+            }
+        } else if (isalpha((unsigned char)ch) || ch == '*' || ch == '@') { /* name, directive */
+            *o++ = *p++;
+            while (isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '*')
+                *o++ = *p++;
+        } else if (isdigit((unsigned char)ch) ||
+                   ((ch == '-' || ch == '+') && isdigit((unsigned char)p[1]))) {
+            const char *start = p;
+            if (*p == '-' || *p == '+')
+                p++;
+            int hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2]);
+            if (hex) {
+                p += 2;
+                while (isxdigit((unsigned char)*p))
+                    p++;
+            } else {
+                while (isdigit((unsigned char)*p))
+                    p++;
+            }
+            int is_float = !hex && (*p == '.' || *p == 'e' || *p == 'E');
+            int suffixed = *p == 'L';
+            memcpy(o, start, (size_t)(p - start));
+            o += p - start;
+            if (!is_float && !suffixed) {
+                errno = 0;
+                if (hex) {
+                    unsigned long long v = strtoull(start, NULL, 16);
+                    if (errno == 0 && v > INT_MAX && v <= (unsigned long long)LLONG_MAX)
+                        *o++ = 'L';
+                } else {
+                    long long v = strtoll(start, NULL, 10);
+                    if (errno == ERANGE) {
+                        *o++ = '.';
+                        *o++ = '0';
+                    } else if (v > INT_MAX || v < INT_MIN) {
+                        *o++ = 'L';
+                    }
+                }
+            }
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static const char *const root_keys[] = {"run", "populations", "projections", NULL};
+
+/* Parses text; name is the file name used in messages, dir (may be NULL) the @include dir. */
+static int load_text(const char *text, const char *name, const char *dir, snn_model *m,
+                     snn_error *err)
+{
+    parse_ctx c = {.name = name, .units = NULL, .err = err};
+    char *wide = widen_int_literals(text);
+    if (!wide)
+        return snn_fail(err, SNN_ERR_NOMEM, "%s: out of memory while reading", name);
+
+    config_t cfg;
+    config_init(&cfg);
+    if (dir)
+        config_set_include_dir(&cfg, dir);
+    int rc = SNN_OK;
+    if (!config_read_string(&cfg, wide)) {
+        const char *file = config_error_file(&cfg) ? config_error_file(&cfg) : name;
+        const char *msg = config_error_text(&cfg) ? config_error_text(&cfg) : "unknown error";
+        if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+            rc = snn_fail(err, SNN_ERR_IO, "%s:%d: cannot read: %s", file, config_error_line(&cfg),
+                          msg);
+        else
+            rc = snn_fail(err, SNN_ERR_CONFIG, "%s:%d: syntax error: %s", file,
+                          config_error_line(&cfg), msg);
+        goto done;
+    }
+
+    char why[256];
+    snn_units *units = snn_units_create(why, sizeof why);
+    if (!units) {
+        rc = snn_fail(err, SNN_ERR_IO, "%s: %s", name, why);
+        goto done;
+    }
+    c.units = units;
+
+    const config_setting_t *root = config_root_setting(&cfg);
+    if (!(rc = check_keys(&c, root, "", root_keys)) && !(rc = parse_run(&c, root, m)) &&
+        !(rc = parse_populations(&c, root, m)))
+        rc = parse_projections(&c, root, m);
+    snn_units_destroy(units);
+
+done:
+    config_destroy(&cfg);
+    free(wide);
+    return rc;
+}
+
+int snn_config_load_string(const char *text, const char *name, snn_model *m, snn_error *err)
+{
+    if (!m)
+        return snn_fail(err, SNN_ERR_INTERNAL, "snn_config_load_string: no model");
+    memset(m, 0, sizeof *m);
+    snn_error_clear(err);
+    if (!name)
+        name = "<string>";
+    if (!text)
+        return snn_fail(err, SNN_ERR_INTERNAL, "%s: no text", name);
+    snprintf(m->source, sizeof m->source, "%s", name);
+    int rc = load_text(text, name, NULL, m, err);
+    if (rc)
+        snn_model_free(m);
+    return rc;
+}
+
+int snn_config_load(const char *path, snn_model *m, snn_error *err)
+{
+    if (!m || !path)
+        return snn_fail(err, SNN_ERR_INTERNAL, "snn_config_load: no path or model");
+    memset(m, 0, sizeof *m);
+    snn_error_clear(err);
+
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return snn_fail(err, SNN_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 4096, len = 0;
+    char *text = malloc(cap);
+    int rc = SNN_OK;
+    while (text) {
+        if (len + 1 >= cap) {
+            char *bigger = cap <= SIZE_MAX / 2 ? realloc(text, cap * 2) : NULL;
+            if (!bigger) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(text + len, 1, cap - 1 - len, fp);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (!text) {
+        rc = snn_fail(err, SNN_ERR_NOMEM, "%s: out of memory while reading", path);
+    } else if (ferror(fp)) {
+        rc = snn_fail(err, SNN_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+    } else {
+        text[len] = '\0';
+        if (memchr(text, '\0', len))
+            rc = snn_fail(err, SNN_ERR_CONFIG, "%s: expected a text file, got a NUL byte", path);
+    }
+    fclose(fp);
+    if (rc) {
+        free(text);
+        return rc;
+    }
+
+    /* @include paths are relative to the directory of the file. */
+    char dir[SNN_PATH_LEN];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[slash == dir ? 1 : 0] = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+
+    snprintf(m->source, sizeof m->source, "%s", path);
+    rc = load_text(text, path, dir, m, err);
+    free(text);
+    if (rc)
+        snn_model_free(m);
+    return rc;
+}
