@@ -119,4 +119,10 @@ if errors:
 print("  layout OK")
 EOF
 
-echo "run_spike_writer: OK (byte-identical on 1-4 ranks, SONATA layout checked)"
+echo "== tools/raster.py"
+src=${2:?usage: run_spike_writer.sh SNN_MPI SOURCE_DIR WORK_DIR}
+"$python" "$src/tools/raster.py" "$work/np1/spikes.h5" -o "$work/raster.png" --sizes 7,3,11 ||
+    fail "tools/raster.py failed on $work/np1/spikes.h5"
+[ -s "$work/raster.png" ] || fail "tools/raster.py wrote no $work/raster.png"
+
+echo "run_spike_writer: OK (byte-identical on 1-4 ranks, SONATA layout checked, raster drawn)"
