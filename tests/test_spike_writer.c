@@ -253,7 +253,11 @@ static void write_file(test_ctx *c, const snn_model *m, const char *path, uint64
     snn_spike_writer *w = NULL;
     snn_error err;
     uint32_t gids[64];
-    int rc = snn_spike_writer_open(&w, c->comm, path, m, &err);
+    int rc;
+    if (c->rank == 0)
+        remove(path); /* left by an earlier run */
+    MPI_Barrier(c->comm);
+    rc = snn_spike_writer_open(&w, c->comm, path, m, &err);
     if (rc != SNN_OK)
         fail_msg("open: %s", err.msg);
     snn_spike_writer_set_flush_threshold(w, FLUSH);
