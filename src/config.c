@@ -252,7 +252,7 @@ static int lookup(const parse_ctx *c, const config_setting_t *parent, const char
     join_key(f->key, pkey, name);
     f->s = config_setting_get_member(parent, name);
     if (!f->s && required)
-        return fail(c, parent, pkey, "missing required key \"%s\" (expected %s)", name, what);
+        return fail(c, parent, pkey, "missing required key \"%s\": expected %s", name, what);
     return SNN_OK;
 }
 
@@ -749,8 +749,8 @@ static int parse_rule(const parse_ctx *c, const config_setting_t *proj, const ch
                     config_setting_source_line(fp.s), config_setting_source_line(fn.s));
     if (!fp.s && !fn.s)
         return fail(c, g.s, g.key,
-                    "missing required key \"prob\" or \"n\" (expected a probability in [0, 1] or "
-                    "an integer number of targets >= 0)");
+                    "missing required key \"prob\" or \"n\": expected a probability in [0, 1] or "
+                    "an integer number of targets >= 0");
     if (fp.s) {
         static const char *const what = "a probability in [0, 1] (e.g. 0.1)";
         double prob = 0;
@@ -1003,6 +1003,30 @@ static char *widen_int_literals(const char *text)
     return out;
 }
 
+/* Copies line number `line` (1-based) of text into buf, trimmed and shortened, for messages. */
+static void source_line(const char *text, int line, char *buf, size_t n)
+{
+    const char *p = text;
+    for (int l = 1; l < line && p; l++) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    buf[0] = '\0';
+    if (!p)
+        return;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t len = strcspn(p, "\r\n");
+    while (len > 0 && isspace((unsigned char)p[len - 1]))
+        len--;
+    if (len > 80) {
+        snprintf(buf, n, "%.77s...", p);
+        return;
+    }
+    snprintf(buf, n, "%.*s", (int)len, p);
+}
+
 static const char *const root_keys[] = {"run", "populations", "projections", NULL};
 
 /* Parses text; name is the file name used in messages, dir (may be NULL) the @include dir. */
@@ -1025,9 +1049,15 @@ static int load_text(const char *text, const char *name, const char *dir, snn_mo
         if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
             rc = snn_fail(err, SNN_ERR_IO, "%s:%d: cannot read: %s", file, config_error_line(&cfg),
                           msg);
-        else
+        else if (config_error_file(&cfg))
             rc = snn_fail(err, SNN_ERR_CONFIG, "%s:%d: syntax error: %s", file,
                           config_error_line(&cfg), msg);
+        else {
+            char src[96];
+            source_line(text, config_error_line(&cfg), src, sizeof src);
+            rc = snn_fail(err, SNN_ERR_CONFIG, "%s:%d: syntax error: %s, in: %s", file,
+                          config_error_line(&cfg), msg, src);
+        }
         goto done;
     }
 
