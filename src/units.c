@@ -53,6 +53,22 @@ static void set_why(char *why, size_t why_len, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Whether a and b have the same dimension. ut_are_convertible alone also accepts reciprocals
+ * ("1 ohm" would convert to 1000 mS, "10 Hz" to 100 ms), so the quotient must be dimensionless. */
+static int same_dimension(const snn_units *u, const ut_unit *a, const ut_unit *b)
+{
+    if (!ut_are_convertible(a, b))
+        return 0;
+    ut_unit *q = ut_divide(a, b);
+    if (!q)
+        return 0;
+    ut_unit *one = ut_get_dimensionless_unit_one(u->sys);
+    int same = one && ut_are_convertible(q, one);
+    ut_free(q);
+    ut_free(one);
+    return same;
+}
+
 static const char *status_text(ut_status s)
 {
     switch (s) {
@@ -196,10 +212,10 @@ int snn_units_parse(const snn_units *u, const char *text, snn_dim dim, double *v
         return -1;
     }
 
-    if (!ut_are_convertible(given, u->internal[dim])) {
+    if (!same_dimension(u, given, u->internal[dim])) {
         int other = -1;
         for (int d = 0; d < SNN_DIM_COUNT && other < 0; d++)
-            if (ut_are_convertible(given, u->internal[d]))
+            if (same_dimension(u, given, u->internal[d]))
                 other = d;
         if (other >= 0)
             set_why(why, why_len, "expected a %s (%s), got \"%s\", which is a %s (%s)", noun,
