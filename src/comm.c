@@ -59,9 +59,9 @@ int snn_comm_exchange(snn_comm *c, const uint32_t *local, size_t n_local, const 
     if (MPI_Allgatherv(local, n, MPI_UINT32_T, c->recv, c->counts, c->displs, MPI_UINT32_T,
                        c->comm) != MPI_SUCCESS)
         return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgatherv failed");
-    /* Ranks hold interleaved slices of every population: sort into global id order. */
-    if (c->size > 1)
-        qsort(c->recv, total, sizeof *c->recv, cmp_u32);
+    /* Ranks and threads hold interleaved slices of every population: sort into global id
+     * order, which the delivery order and the spike file rely on. */
+    qsort(c->recv, total, sizeof *c->recv, cmp_u32);
     *global = c->recv;
     *n_global = total;
     return SNN_OK;

@@ -4,13 +4,16 @@
 #include "snn/progress.h"
 
 #include <mpi.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 void snn_progress_init(snn_progress *p, int enabled, FILE *out, uint64_t n_steps, double dt)
 {
     p->enabled = enabled;
     p->out = out;
-    p->tty = enabled && isatty(fileno(out));
+    /* mpirun gives ranks a pseudo-terminal even when its own output goes to a file, and a SLURM
+     * job writes to a log: redraw in place only on an interactive terminal. */
+    p->tty = enabled && isatty(fileno(out)) && !getenv("SLURM_JOB_ID");
     p->n_steps = n_steps;
     p->dt = dt;
     p->t_start = p->t_last = MPI_Wtime();

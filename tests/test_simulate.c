@@ -1,0 +1,329 @@
+/*
+ * test_simulate.c — the step loop on small networks whose behaviour is known by hand:
+ * first spike time against the closed-form LIF solution, refractoriness, the order within a step
+ * and the one-step (and longer) delay, initial states above threshold, merged channels, and
+ * identical spikes for 1 to 4 OpenMP threads on the tutorial network. Runs on one MPI rank.
+ */
+#include <math.h>
+#include <mpi.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "snn/comm.h"
+#include "snn/config.h"
+#include "snn/network.h"
+#include "snn/simulate.h"
+
+typedef struct {
+    snn_model m;
+    snn_network net;
+    snn_comm comm;
+    snn_sim sim;
+} fixture;
+
+typedef struct {
+    size_t n, cap;
+    uint64_t *step;
+    uint32_t *gid;
+} spike_log;
+
+static int log_spikes(void *ctx, uint64_t step, const uint32_t *gids, size_t n, snn_error *err)
+{
+    (void)err;
+    spike_log *l = ctx;
+    for (size_t k = 0; k < n; k++) {
+        if (l->n == l->cap) {
+            l->cap = l->cap ? 2 * l->cap : 1024;
+            l->step = realloc(l->step, l->cap * sizeof *l->step);
+            l->gid = realloc(l->gid, l->cap * sizeof *l->gid);
+            assert_non_null(l->step);
+            assert_non_null(l->gid);
+        }
+        l->step[l->n] = step;
+        l->gid[l->n++] = gids[k];
+    }
+    return SNN_OK;
+}
+
+static void log_free(spike_log *l)
+{
+    free(l->step);
+    free(l->gid);
+    memset(l, 0, sizeof *l);
+}
+
+static void setup_text(fixture *f, const char *text, int n_threads)
+{
+    snn_error err;
+    memset(f, 0, sizeof *f);
+    int rc = snn_config_load_string(text, "test.cfg", &f->m, &err);
+    if (rc != SNN_OK)
+        fail_msg("config: %s", err.msg);
+    assert_int_equal(snn_comm_init(&f->comm, MPI_COMM_SELF, f->m.n_neurons, &err), SNN_OK);
+    assert_int_equal(snn_network_build(&f->net, &f->m, 0, 1, n_threads, &err), SNN_OK);
+    assert_int_equal(snn_sim_start(&f->sim, &f->net, &f->comm, &err), SNN_OK);
+}
+
+static void teardown(fixture *f)
+{
+    snn_sim_free(&f->sim);
+    snn_network_free(&f->net);
+    snn_comm_free(&f->comm);
+    snn_model_free(&f->m);
+}
+
+static void step(fixture *f, uint64_t n, spike_log *l)
+{
+    snn_error err;
+    assert_int_equal(snn_sim_run(&f->sim, n, l ? log_spikes : NULL, l, NULL, &err), SNN_OK);
+}
+
+/* State of neuron i of population pop (one thread). */
+static snn_real V_of(const fixture *f, int pop, uint32_t i)
+{
+    return f->net.thr[0].V[f->net.thr[0].segs[pop].begin + i];
+}
+
+static snn_real g_of(const fixture *f, int channel, int pop, uint32_t i)
+{
+    const snn_thread_state *ts = &f->net.thr[0];
+    return ts->g[(size_t)channel * ts->n + ts->segs[pop].begin + i];
+}
+
+#define RUN(dur) "run = { dt = \"0.1 ms\"; duration = \"" dur "\"; seed = 1; };\n"
+#define LIF_POP(name, size, vinit, iext, extra)                                                 \
+    "{ name = \"" name "\"; size = " #size "; model = \"lif\";\n"                                \
+    "  params = { V_rest = \"-52 mV\"; V_th = \"-50 mV\"; V_reset = \"-60 mV\"; tau = \"10 ms\";" \
+    extra " };\n"                                                                                \
+    "  V_init = \"" vinit "\"; I_ext = \"" iext "\"; }"
+
+/* V_inf = -52 + 8 = -44; V(t) = -44 - 16 exp(-t/10) reaches -50 at t = 10 ln(16/6) = 9.808 ms,
+ * so the first spike is in step 99 (9.9 ms), not 98 (9.8 ms). */
+static void test_first_spike_at_closed_form_time(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_text(&f, RUN("12 ms") "populations = (" LIF_POP("A", 1, "-60 mV", "8 mA", "") ");", 1);
+    spike_log l = {0};
+    step(&f, 120, &l);
+    assert_true(l.n >= 1);
+    assert_int_equal(l.step[0], 99);
+    assert_int_equal(l.gid[0], 0);
+    log_free(&l);
+    teardown(&f);
+}
+
+/* Hard reset with tau_ref = 2 ms: after the spike of step 99, V is held at V_reset for the 19
+ * steps with (n - 99) * dt < 2 ms, and integrates again from step 119. */
+static void test_refractory_period_holds_V(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_text(&f,
+               RUN("15 ms") "populations = (" LIF_POP("A", 1, "-60 mV", "8 mA",
+                                                      "reset = \"hard\"; tau_ref = \"2 ms\";") ");",
+               1);
+    spike_log l = {0};
+    step(&f, 99, &l);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.step[0], 99);
+    for (int n = 100; n <= 118; n++) {
+        step(&f, 1, &l);
+        assert_true(V_of(&f, 0, 0) == (snn_real)-60);
+    }
+    step(&f, 1, &l);
+    assert_true(V_of(&f, 0, 0) > (snn_real)-60);
+    assert_int_equal(l.n, 1);
+    log_free(&l);
+    teardown(&f);
+}
+
+#define SILENT_POP(name)                                                                        \
+    "{ name = \"" name "\"; size = 1;\n"                                                         \
+    "  params = { V_rest = \"-70 mV\"; V_th = \"0 mV\"; V_reset = \"-70 mV\"; tau = \"10 ms\"; };" \
+    "  V_init = \"-70 mV\"; }"
+
+static const char *delay_net(const char *delay)
+{
+    static char buf[2048];
+    snprintf(buf, sizeof buf,
+             RUN("15 ms") "populations = (" LIF_POP("A", 1, "-60 mV", "8 mA", "") ",\n" SILENT_POP(
+                 "B") ");\n"
+                      "projections = ({ pre = \"A\"; post = \"B\"; rule = { type = "
+                      "\"fixed_outdegree\"; n = 1; };\n"
+                      "  weight = \"0.5 mS\"; synapse = { type = \"expon\"; tau = \"2 ms\"; };\n"
+                      "  output = { type = \"cuba\"; }; delay = \"%s\"; });",
+             delay);
+    return buf;
+}
+
+/* A spikes in step 99. With a one-step delay its weight is in B's synapse at step 100 (decay
+ * first, then the arrival, so exactly w), and B integrates that current in the same step. */
+static void test_one_step_delay_and_order(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_text(&f, delay_net("0.1 ms"), 1);
+    spike_log l = {0};
+    step(&f, 99, &l);
+    assert_int_equal(l.n, 1);
+    assert_true(g_of(&f, 0, 1, 0) == 0);
+    assert_true(V_of(&f, 1, 0) == (snn_real)-70);
+    step(&f, 1, &l);
+    assert_true(g_of(&f, 0, 1, 0) == (snn_real)0.5);
+    /* Closed form of one step with I = 0.5 mA from V_rest = -70: -70 + 0.5 (1 - e^-0.01). */
+    double expect = -70 + 0.5 * (1 - exp(-0.01));
+    assert_true(fabs(V_of(&f, 1, 0) - expect) < 1e-5);
+    step(&f, 1, &l);
+    assert_true(fabs(g_of(&f, 0, 1, 0) - 0.5 * exp(-0.05)) < 1e-7);
+    log_free(&l);
+    teardown(&f);
+}
+
+static void test_longer_delay(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_text(&f, delay_net("0.3 ms"), 1);
+    step(&f, 101, NULL); /* spike in 99; arrival in 99 + 3 = 102 */
+    assert_true(g_of(&f, 0, 1, 0) == 0);
+    step(&f, 1, NULL);
+    assert_true(g_of(&f, 0, 1, 0) == (snn_real)0.5);
+    teardown(&f);
+}
+
+/* An initial V at or above threshold is delivered at step 1 like a spike, but not recorded. */
+static void test_initial_state_above_threshold(void **state)
+{
+    (void)state;
+    fixture f;
+    const char *cfg =
+        RUN("5 ms") "populations = (" LIF_POP("A", 1, "-40 mV", "0 mA", "") ",\n" SILENT_POP(
+            "B") ");\n"
+                 "projections = ({ pre = \"A\"; post = \"B\"; rule = { type = \"fixed_outdegree\"; "
+                 "n = 1; };\n"
+                 "  weight = \"0.25 mS\"; synapse = { type = \"expon\"; tau = \"2 ms\"; };\n"
+                 "  output = { type = \"cuba\"; }; });";
+    setup_text(&f, cfg, 1);
+    spike_log l = {0};
+    step(&f, 1, &l);
+    assert_true(g_of(&f, 0, 1, 0) == (snn_real)0.25);
+    /* Soft reset at step 1: -40 - 10 = -50, then a step toward -52: below threshold. */
+    assert_true(V_of(&f, 0, 0) < (snn_real)-50);
+    assert_true(V_of(&f, 0, 0) > (snn_real)-50.1);
+    step(&f, 20, &l);
+    assert_int_equal(l.n, 0);
+    log_free(&l);
+    teardown(&f);
+}
+
+static const char *merge_net(const char *tau2)
+{
+    static char buf[2048];
+    snprintf(buf, sizeof buf,
+             RUN("1 ms") "populations = (" LIF_POP("A1", 1, "-40 mV", "0 mA", "") ",\n" LIF_POP(
+                 "A2", 1, "-40 mV", "0 mA", "") ",\n" SILENT_POP("C") ");\n"
+                                                                      "projections = ("
+                                                                      "{ pre = \"A1\"; post = "
+                                                                      "\"C\"; rule = { type = "
+                                                                      "\"fixed_outdegree\"; n = 1; "
+                                                                      "}; weight = \"0.25 mS\";\n"
+                                                                      "  synapse = { type = "
+                                                                      "\"expon\"; tau = \"2 ms\"; "
+                                                                      "}; output = { type = "
+                                                                      "\"cuba\"; }; },\n"
+                                                                      "{ pre = \"A2\"; post = "
+                                                                      "\"C\"; rule = { type = "
+                                                                      "\"fixed_outdegree\"; n = 1; "
+                                                                      "}; weight = \"0.5 mS\";\n"
+                                                                      "  synapse = { type = "
+                                                                      "\"expon\"; tau = \"%s\"; }; "
+                                                                      "output = { type = \"cuba\"; "
+                                                                      "}; });",
+             tau2);
+    return buf;
+}
+
+static void test_identical_synapses_share_one_state(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_text(&f, merge_net("2 ms"), 1);
+    assert_int_equal(f.net.channels.n, 1);
+    step(&f, 1, NULL);
+    assert_true(g_of(&f, 0, 2, 0) == (snn_real)0.75);
+    teardown(&f);
+
+    setup_text(&f, merge_net("5 ms"), 1);
+    assert_int_equal(f.net.channels.n, 2);
+    step(&f, 1, NULL);
+    assert_true(g_of(&f, 0, 2, 0) == (snn_real)0.25);
+    assert_true(g_of(&f, 1, 2, 0) == (snn_real)0.5);
+    teardown(&f);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+/* The tutorial network: the same spikes, in the same order, for 1, 2, 3 and 4 threads. */
+static void test_tutorial_identical_for_any_thread_count(void **state)
+{
+    (void)state;
+    char *text = read_file(SNN_EXAMPLES_DIR "/ei_balanced.cfg");
+    spike_log ref = {0};
+    for (int threads = 1; threads <= 4; threads++) {
+        fixture f;
+        setup_text(&f, text, threads);
+        spike_log l = {0};
+        step(&f, f.m.run.n_steps, &l);
+        if (threads == 1) {
+            ref = l;
+            /* A balanced network, not a silent or saturated one. */
+            assert_in_range(ref.n, 3500, 5500);
+        } else {
+            assert_int_equal(l.n, ref.n);
+            assert_memory_equal(l.step, ref.step, l.n * sizeof *l.step);
+            assert_memory_equal(l.gid, ref.gid, l.n * sizeof *l.gid);
+            log_free(&l);
+        }
+        teardown(&f);
+    }
+    log_free(&ref);
+    free(text);
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_first_spike_at_closed_form_time),
+        cmocka_unit_test(test_refractory_period_holds_V),
+        cmocka_unit_test(test_one_step_delay_and_order),
+        cmocka_unit_test(test_longer_delay),
+        cmocka_unit_test(test_initial_state_above_threshold),
+        cmocka_unit_test(test_identical_synapses_share_one_state),
+        cmocka_unit_test(test_tutorial_identical_for_any_thread_count),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    MPI_Finalize();
+    return rc;
+}
