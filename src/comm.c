@@ -10,7 +10,8 @@ int snn_comm_init(snn_comm *c, MPI_Comm comm, size_t max_spikes, snn_error *err)
 {
     memset(c, 0, sizeof *c);
     c->comm = comm;
-    if (MPI_Comm_rank(comm, &c->rank) != MPI_SUCCESS || MPI_Comm_size(comm, &c->size) != MPI_SUCCESS)
+    if (MPI_Comm_rank(comm, &c->rank) != MPI_SUCCESS ||
+        MPI_Comm_size(comm, &c->size) != MPI_SUCCESS)
         return snn_fail(err, SNN_ERR_MPI, "cannot query the MPI communicator");
     if (max_spikes > (size_t)INT32_MAX)
         return snn_fail(err, SNN_ERR_CONFIG,

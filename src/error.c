@@ -29,13 +29,21 @@ void snn_error_clear(snn_error *err)
 const char *snn_status_name(int code)
 {
     switch (code) {
-    case SNN_OK: return "success";
-    case SNN_ERR_USAGE: return "usage error";
-    case SNN_ERR_CONFIG: return "configuration error";
-    case SNN_ERR_IO: return "I/O error";
-    case SNN_ERR_NOMEM: return "out of memory";
-    case SNN_ERR_MPI: return "MPI error";
-    case SNN_ERR_INTERNAL: return "internal error";
-    default: return "unknown error";
+    case SNN_OK:
+        return "success";
+    case SNN_ERR_USAGE:
+        return "usage error";
+    case SNN_ERR_CONFIG:
+        return "configuration error";
+    case SNN_ERR_IO:
+        return "I/O error";
+    case SNN_ERR_NOMEM:
+        return "out of memory";
+    case SNN_ERR_MPI:
+        return "MPI error";
+    case SNN_ERR_INTERNAL:
+        return "internal error";
+    default:
+        return "unknown error";
     }
 }

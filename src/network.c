@@ -87,8 +87,7 @@ typedef struct {
     uint32_t local_begin; /* thread-local index of post.begin */
 } owned_range;
 
-static int build_projection(snn_network *net, snn_thread_state *ts, int p, int t,
-                            snn_error *err)
+static int build_projection(snn_network *net, snn_thread_state *ts, int p, int t, snn_error *err)
 {
     const snn_model *m = net->model;
     const snn_projection *pr = &m->projs[p];
@@ -176,9 +175,10 @@ static int check_index_lists(const snn_model *m, snn_error *err)
         for (int i = 0; i < pr->n_post; i++)
             for (int j = 0; j < i; j++)
                 if (pr->post[i] == pr->post[j])
-                    return snn_fail(err, SNN_ERR_CONFIG,
-                                    "%s:%d: projections[%d].post: population \"%s\" is listed twice",
-                                    m->source, pr->line, p, m->pops[pr->post[i]].name);
+                    return snn_fail(
+                        err, SNN_ERR_CONFIG,
+                        "%s:%d: projections[%d].post: population \"%s\" is listed twice", m->source,
+                        pr->line, p, m->pops[pr->post[i]].name);
         for (int i = 0; i < pr->n_pre; i++)
             for (int j = 0; j < i; j++)
                 if (pr->pre[i] == pr->pre[j])

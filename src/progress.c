@@ -27,8 +27,8 @@ static void print_line(snn_progress *p, uint64_t step, double now)
     double rtf = model_ms > 0 ? wall / (model_ms * 1e-3) : 0;
     double eta = step > 0 ? wall * (double)(p->n_steps - step) / (double)step : 0;
     int pct = (int)(100.0 * (double)step / (double)p->n_steps);
-    fprintf(p->out, "%s[%3d%%] t = %.1f ms, real-time factor %.3g, ETA %.1f s%s", p->tty ? "\r" : "",
-            pct, model_ms, rtf, eta, p->tty ? "" : "\n");
+    fprintf(p->out, "%s[%3d%%] t = %.1f ms, real-time factor %.3g, ETA %.1f s%s",
+            p->tty ? "\r" : "", pct, model_ms, rtf, eta, p->tty ? "" : "\n");
     fflush(p->out);
 }
 

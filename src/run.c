@@ -76,8 +76,7 @@ static void print_summary(FILE *out, const snn_model *m, const snn_pop_stats *st
     fprintf(out,
             "time (s, max over ranks): build %.3f | update %.3f, exchange %.3f, delivery %.3f, "
             "output %.3f | simulate %.3f, real-time factor %.3g\n",
-            times[0], times[1], times[2], times[3], times[4], sim,
-            sim / (m->run.duration * 1e-3));
+            times[0], times[1], times[2], times[3], times[4], sim, sim / (m->run.duration * 1e-3));
     fprintf(out, "peak memory per rank (max): %.1f MB\n", peak_mb);
     fprintf(out, "spikes: %s\n", spike_path);
 }
@@ -125,9 +124,9 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     int worst = status;
     MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MAX, mpi);
     if (worst != SNN_OK)
-        return status != SNN_OK ? status
-                                : snn_fail(err, worst, "another rank failed to read %s",
-                                           o->config_path);
+        return status != SNN_OK
+                   ? status
+                   : snn_fail(err, worst, "another rank failed to read %s", o->config_path);
     if (o->output_dir)
         snprintf(m->run.output_dir, sizeof m->run.output_dir, "%s", o->output_dir);
     status = snn_comm_init(&r->comm, mpi, m->n_neurons, err);

@@ -113,8 +113,8 @@ int snn_sim_start(snn_sim *s, snn_network *net, snn_comm *comm, snn_error *err)
     s->net = net;
     s->comm = comm;
     s->local = malloc((net->n_local > 0 ? net->n_local : 1) * sizeof *s->local);
-    s->spike_pop = malloc((net->model->n_neurons > 0 ? net->model->n_neurons : 1) *
-                          sizeof *s->spike_pop);
+    s->spike_pop =
+        malloc((net->model->n_neurons > 0 ? net->model->n_neurons : 1) * sizeof *s->spike_pop);
     int status = SNN_OK;
     if (!s->local || !s->spike_pop)
         status = snn_fail(err, SNN_ERR_NOMEM, "cannot allocate spike buffers");

@@ -20,8 +20,13 @@
 
 static snn_lif_params tutorial_params(void)
 {
-    snn_lif_params p = {.V_rest = -52, .V_th = -50, .V_reset = -60, .tau = 10, .R = 1,
-                        .tau_ref = 0, .reset = SNN_RESET_SOFT};
+    snn_lif_params p = {.V_rest = -52,
+                        .V_th = -50,
+                        .V_reset = -60,
+                        .tau = 10,
+                        .R = 1,
+                        .tau_ref = 0,
+                        .reset = SNN_RESET_SOFT};
     return p;
 }
 

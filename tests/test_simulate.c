@@ -98,10 +98,10 @@ static snn_real g_of(const fixture *f, int channel, int pop, uint32_t i)
 }
 
 #define RUN(dur) "run = { dt = \"0.1 ms\"; duration = \"" dur "\"; seed = 1; };\n"
-#define LIF_POP(name, size, vinit, iext, extra)                                                 \
-    "{ name = \"" name "\"; size = " #size "; model = \"lif\";\n"                                \
-    "  params = { V_rest = \"-52 mV\"; V_th = \"-50 mV\"; V_reset = \"-60 mV\"; tau = \"10 ms\";" \
-    extra " };\n"                                                                                \
+#define LIF_POP(name, size, vinit, iext, extra)                                                    \
+    "{ name = \"" name "\"; size = " #size "; model = \"lif\";\n"                                  \
+    "  params = { V_rest = \"-52 mV\"; V_th = \"-50 mV\"; V_reset = \"-60 mV\"; tau = \"10 "       \
+    "ms\";" extra " };\n"                                                                          \
     "  V_init = \"" vinit "\"; I_ext = \"" iext "\"; }"
 
 /* V_inf = -52 + 8 = -44; V(t) = -44 - 16 exp(-t/10) reaches -50 at t = 10 ln(16/6) = 9.808 ms,
@@ -145,8 +145,8 @@ static void test_refractory_period_holds_V(void **state)
     teardown(&f);
 }
 
-#define SILENT_POP(name)                                                                        \
-    "{ name = \"" name "\"; size = 1;\n"                                                         \
+#define SILENT_POP(name)                                                                           \
+    "{ name = \"" name "\"; size = 1;\n"                                                           \
     "  params = { V_rest = \"-70 mV\"; V_th = \"0 mV\"; V_reset = \"-70 mV\"; tau = \"10 ms\"; };" \
     "  V_init = \"-70 mV\"; }"
 

@@ -29,8 +29,7 @@ typedef struct snn_error {
 } snn_error;
 
 /* Sets err (if not NULL) and returns code, so callers can write `return snn_fail(err, ...)`. */
-int snn_fail(snn_error *err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int snn_fail(snn_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Clears err to SNN_OK with an empty message. */
 void snn_error_clear(snn_error *err);

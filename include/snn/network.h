@@ -57,13 +57,13 @@ typedef struct snn_network {
     const snn_model *model;
     int rank, n_ranks, n_threads;
     snn_channels channels;
-    snn_lif *lif;           /* [n_pops] propagators */
-    snn_real *I_ext;        /* [n_pops] */
-    int64_t *pre_base;      /* [n_projs * n_pops]: pre index of the pop's neuron 0, or -1 */
-    int ring_len;           /* max delay + 1, in steps */
-    snn_thread_state *thr;  /* [n_threads] */
-    uint64_t n_local;       /* neurons on this rank */
-    uint64_t n_syn_local;   /* synapses on this rank */
+    snn_lif *lif;          /* [n_pops] propagators */
+    snn_real *I_ext;       /* [n_pops] */
+    int64_t *pre_base;     /* [n_projs * n_pops]: pre index of the pop's neuron 0, or -1 */
+    int ring_len;          /* max delay + 1, in steps */
+    snn_thread_state *thr; /* [n_threads] */
+    uint64_t n_local;      /* neurons on this rank */
+    uint64_t n_syn_local;  /* synapses on this rank */
 } snn_network;
 
 /* Builds this rank's part: partition, initial state (from the seed), incoming synapses.

@@ -33,9 +33,9 @@ typedef struct {
 typedef struct {
     snn_network *net;
     snn_comm *comm;
-    uint64_t step;      /* last completed step; 0 after snn_sim_start */
-    uint32_t *local;    /* [n_local] this rank's spikes of one step */
-    int *spike_pop;     /* [n_neurons] population of each spike of the step */
+    uint64_t step;   /* last completed step; 0 after snn_sim_start */
+    uint32_t *local; /* [n_local] this rank's spikes of one step */
+    int *spike_pop;  /* [n_neurons] population of each spike of the step */
     snn_timers timers;
 } snn_sim;
 
