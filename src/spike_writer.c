@@ -57,6 +57,7 @@ struct snn_spike_writer {
     double dt;
     uint64_t n_neurons;
     hid_t file, spikes, dxpl;
+    int created; /* <path>.partial was created by this writer (and may be deleted by it) */
     int n_pops;
     spw_pop *pops;
     size_t buffered, threshold;
@@ -324,6 +325,7 @@ static int spw_create_file(snn_spike_writer *w, snn_error *err)
     rc = spw_agree(w, rc, err);
     if (rc != SNN_OK)
         return rc;
+    w->created = 1;
 
     rc = spw_write_signature(w, err);
     if (rc == SNN_OK)
@@ -401,15 +403,16 @@ static void spw_free(snn_spike_writer *w)
     free(w);
 }
 
-/* Collective: close whatever is open, rank 0 deletes the partial file, free w. */
+/* Collective: close whatever is open, rank 0 deletes the partial file (only a file this writer
+ * created: never, say, a directory that happens to have its name), free w. */
 static void spw_discard(snn_spike_writer *w)
 {
     snn_error ignored;
     if (!w)
         return;
     spw_close_file(w, &ignored);
-    if (w->rank == 0)
-        remove(w->partial);
+    if (w->rank == 0 && w->created)
+        unlink(w->partial);
     MPI_Barrier(w->comm);
     spw_free(w);
 }

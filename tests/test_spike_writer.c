@@ -88,6 +88,15 @@ static size_t spikes_at(const snn_model *m, uint64_t step, uint32_t *gids)
     return n;
 }
 
+/* Collective: ok on every rank? For checks that may differ between ranks, so that a failure
+ * fails the test on all ranks and no rank is left waiting in a collective call. */
+static int all_ok(const test_ctx *c, int ok)
+{
+    int all = 0;
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, c->comm);
+    return all;
+}
+
 static void join(char *out, size_t len, const char *dir, const char *name)
 {
     int k = snprintf(out, len, "%s/%s", dir, name);
@@ -289,9 +298,8 @@ static void test_write_and_read_back(void **state)
     make_model(&m, pops);
     join(path, sizeof path, c->dir, "spikes.h5");
     write_file(c, &m, path, N_STEPS);
-    if (c->rank == 0)
+    if (c->rank == 0) /* last: no collective call after a check that fails on one rank */
         check_file(&m, path, N_STEPS);
-    MPI_Barrier(c->comm);
 }
 
 static void test_no_spikes(void **state)
@@ -305,7 +313,6 @@ static void test_no_spikes(void **state)
     write_file(c, &m, path, 0);
     if (c->rank == 0)
         check_file(&m, path, 0);
-    MPI_Barrier(c->comm);
 }
 
 static void test_abort_leaves_nothing(void **state)
@@ -382,6 +389,57 @@ static void test_out_of_order(void **state)
     MPI_Barrier(c->comm);
 }
 
+/* H5Fcreate fails (the .partial name is taken by a directory): a clear error on every rank. */
+static void test_create_fails(void **state)
+{
+    test_ctx *c = *state;
+    snn_model m;
+    snn_population pops[N_POPS];
+    snn_spike_writer *w = NULL;
+    snn_error err;
+    char path[4096], partial[4200];
+    make_model(&m, pops);
+    join(path, sizeof path, c->dir, "blocked.h5");
+    snprintf(partial, sizeof partial, "%s.partial", path);
+    assert_true(all_ok(c, c->rank != 0 || mkdir(partial, 0777) == 0 || errno == EEXIST));
+
+    assert_int_equal(snn_spike_writer_open(&w, c->comm, path, &m, &err), SNN_ERR_IO);
+    assert_null(w);
+    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.msg, "cannot create file"));
+    if (c->rank == 0)
+        print_message("expected error: %s\n", err.msg);
+    /* The directory in the way is still there: the writer deletes only what it created. */
+    assert_true(all_ok(c, c->rank != 0 || rmdir(partial) == 0));
+}
+
+/* The rename at close fails (the final name is a directory): an error, and no .partial left. */
+static void test_rename_fails(void **state)
+{
+    test_ctx *c = *state;
+    snn_model m;
+    snn_population pops[N_POPS];
+    snn_spike_writer *w = NULL;
+    snn_error err;
+    uint32_t gids[64];
+    char path[4096], partial[4200];
+    make_model(&m, pops);
+    join(path, sizeof path, c->dir, "isdir.h5");
+    snprintf(partial, sizeof partial, "%s.partial", path);
+    assert_true(all_ok(c, c->rank != 0 || mkdir(path, 0777) == 0 || errno == EEXIST));
+
+    assert_int_equal(snn_spike_writer_open(&w, c->comm, path, &m, &err), SNN_OK);
+    for (uint64_t s = 0; s < 50; s++) {
+        size_t n = spikes_at(&m, s, gids);
+        assert_int_equal(snn_spike_writer_add(w, s, gids, n, &err), SNN_OK);
+    }
+    assert_int_equal(snn_spike_writer_close(w, &err), SNN_ERR_IO);
+    assert_non_null(strstr(err.msg, "cannot rename"));
+    if (c->rank == 0)
+        print_message("expected error: %s\n", err.msg);
+    assert_true(all_ok(c, !exists(partial) && (c->rank != 0 || rmdir(path) == 0)));
+}
+
 int main(int argc, char **argv)
 {
     test_ctx c;
@@ -406,6 +464,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_prestate(test_abort_leaves_nothing, &c),
         cmocka_unit_test_prestate(test_missing_directory, &c),
         cmocka_unit_test_prestate(test_out_of_order, &c),
+        cmocka_unit_test_prestate(test_create_fails, &c),
+        cmocka_unit_test_prestate(test_rename_fails, &c),
     };
     failed = cmocka_run_group_tests_name("spike_writer", tests, NULL, NULL);
     MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, c.comm);
