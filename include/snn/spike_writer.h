@@ -44,8 +44,9 @@ int snn_spike_writer_close(snn_spike_writer *w, snn_error *err);
 void snn_spike_writer_abort(snn_spike_writer *w);
 
 /* Spikes buffered (over all populations) before add writes them out: the buffer is written when
- * it holds more than this many. Default SNN_SPIKE_WRITER_FLUSH_DEFAULT; 0 writes at every step that has spikes.
- * Every rank must set the same value (the writes are collective). For tests and tuning. */
+ * it holds more than this many. Default SNN_SPIKE_WRITER_FLUSH_DEFAULT; 0 writes at every step that
+ * has spikes. Every rank must set the same value (the writes are collective). For tests and tuning.
+ */
 #define SNN_SPIKE_WRITER_FLUSH_DEFAULT ((size_t)1 << 20)
 void snn_spike_writer_set_flush_threshold(snn_spike_writer *w, size_t n_spikes);
 
