@@ -15,6 +15,11 @@ void snn_model_free(snn_model *m)
         free(m->projs[i].post);
     }
     free(m->projs);
+    for (int i = 0; i < m->n_inputs; i++) {
+        free(m->inputs[i].times);
+        free(m->inputs[i].amplitudes);
+    }
+    free(m->inputs);
     free(m->pops);
     memset(m, 0, sizeof *m);
 }

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "snn/error.h"
+#include "snn/model.h"
 #include "snn/partition.h"
 
 /* Largest post range a leaf places its draws in directly (a power of two, at least 64). Fewer,
@@ -37,5 +39,44 @@
 uint64_t snn_connect_fixed_outdegree_row(uint32_t seed, uint32_t proj_index, uint64_t pre,
                                          uint64_t n_post, uint64_t K, const snn_range *owned,
                                          int n_owned, uint64_t *targets);
+
+/* ---- every rule, through one interface ------------------------------------------------------
+ *
+ * A rule generates the synapses of one projection whose post index lies in the caller's owned
+ * ranges. Each synapse comes with a `key`: a 64-bit identity that is the same for that synapse
+ * whatever the partition, unique within the projection, used to key its weight and delay draws
+ * (SNN_RNG_WEIGHT / SNN_RNG_DELAY). For any partition of the post index space, the union of the
+ * parts' outputs is the same multiset of (pre, post, key) triples.
+ */
+typedef struct {
+    uint64_t pre, post, key;
+} snn_edge;
+
+/* A growable edge list, freed by the caller with free(list->e). */
+typedef struct {
+    snn_edge *e;
+    size_t n, cap;
+} snn_edge_list;
+
+/* Everything a rule needs about one projection. The pre and post index spaces are each a list of
+ * global-id ranges in index order (pre index i is the i-th global id of pre_gids), so autapses
+ * (pre and post the same neuron) can be recognised. */
+typedef struct {
+    snn_conn_rule rule;
+    uint64_t n_pre, n_post;
+    double prob;
+    uint64_t outdegree, indegree, total_number;
+    int autapses, multapses;
+    int n_pre_ranges, n_post_ranges;
+    const snn_range *pre_gids, *post_gids;
+} snn_rule;
+
+/* Appends to list the synapses of rule r (projection proj_index, seed) whose post index lies in
+ * the owned ranges (sorted ascending, disjoint). Edges come in an order that is deterministic for
+ * a given owned set; the caller sorts them. Returns SNN_OK, SNN_ERR_NOMEM, or SNN_ERR_CONFIG
+ * when the rule cannot be satisfied (e.g. indegree > n_pre without multapses), with a message. */
+int snn_connect_generate(const snn_rule *r, uint32_t seed, uint32_t proj_index,
+                         const snn_range *owned, int n_owned, snn_edge_list *list,
+                         snn_error *err);
 
 #endif

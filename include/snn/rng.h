@@ -15,6 +15,9 @@
 enum snn_rng_purpose {
     SNN_RNG_V_INIT = 1u << 24,  /* initial membrane potentials, id = global neuron id */
     SNN_RNG_CONNECT = 2u << 24, /* connectivity, | projection index, id = pre index, sub = node */
+    SNN_RNG_WEIGHT = 3u << 24,  /* synapse weights, | projection index, id = synapse key */
+    SNN_RNG_DELAY = 4u << 24,   /* synapse delays, | projection index, id = synapse key */
+    SNN_RNG_POISSON = 5u << 24, /* Poisson input, | input index, id = neuron gid, sub = step */
 };
 
 /* The raw Philox-4x32-10 bijection. */
