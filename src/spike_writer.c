@@ -13,7 +13,6 @@
  * Failures are agreed on collectively (spw_agree) so that every rank returns the same status
  * and message and no rank is left waiting in a collective call.
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include "snn/spike_writer.h"
 #include "snn/partition.h"

@@ -11,7 +11,6 @@
  * Usage: test_spike_writer [OUTPUT_DIR]   (default: spike_writer_out in the working directory)
  * run_spike_writer.sh runs it on 1 to 4 ranks and compares the files byte for byte.
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <setjmp.h>
 #include <stdarg.h>
