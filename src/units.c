@@ -4,8 +4,9 @@
  * A quantity string is "<number> <unit>" ("10 ms", "-52 mV", "87.8 pA"). The number is read with
  * strtod, so the value the user wrote reaches the model exactly when it is already in the internal
  * unit; the unit part is parsed by UDUNITS-2, checked against the expected dimension and converted
- * into snn_mpi's internal unit of that dimension (ms, mV, mA, mS, ohm). Every failure is described
- * in one phrase of the form `expected <what>, got <what>` that config.c appends to file:line: key.
+ * into snn_mpi's internal unit of that dimension (ms, mV, mA, mS, ohm, pF, Hz). Every failure is
+ * described in one phrase of the form `expected <what>, got <what>` that config.c appends to
+ * file:line: key.
  */
 #include "snn/units.h"
 
@@ -24,14 +25,14 @@
 
 struct snn_units {
     ut_system *sys;
-    ut_unit *internal[SNN_DIM_COUNT]; /* ms, mV, mA, mS, ohm */
+    ut_unit *internal[SNN_DIM_COUNT]; /* ms, mV, mA, mS, ohm, pF, Hz */
 };
 
-static const char *const dim_symbol[SNN_DIM_COUNT] = {"ms", "mV", "mA", "mS", "ohm"};
-static const char *const dim_noun[SNN_DIM_COUNT] = {"time", "voltage", "current", "conductance",
-                                                    "resistance"};
+static const char *const dim_symbol[SNN_DIM_COUNT] = {"ms", "mV", "mA", "mS", "ohm", "pF", "Hz"};
+static const char *const dim_noun[SNN_DIM_COUNT] = {
+    "time", "voltage", "current", "conductance", "resistance", "capacitance", "rate"};
 static const char *const dim_example[SNN_DIM_COUNT] = {"10 ms", "-52 mV", "3 mA", "0.1 mS",
-                                                       "1 ohm"};
+                                                       "1 ohm", "250 pF", "8 Hz"};
 
 const char *snn_units_symbol(snn_dim dim)
 {

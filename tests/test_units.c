@@ -1,6 +1,6 @@
 /*
  * test_units.c — quantities in the config: UDUNITS-2 parsing, conversion into the internal units
- * (ms, mV, mA, mS, ohm), dimension checks and the wording of every rejection.
+ * (ms, mV, mA, mS, ohm, pF, Hz), dimension checks and the wording of every rejection.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,6 +80,9 @@ static void test_symbols(void **state)
     assert_string_equal(snn_units_symbol(SNN_DIM_CURRENT), "mA");
     assert_string_equal(snn_units_symbol(SNN_DIM_CONDUCTANCE), "mS");
     assert_string_equal(snn_units_symbol(SNN_DIM_RESISTANCE), "ohm");
+    assert_string_equal(snn_units_symbol(SNN_DIM_CAPACITANCE), "pF");
+    assert_string_equal(snn_units_symbol(SNN_DIM_RATE), "Hz");
+    assert_string_equal(snn_units_symbol(SNN_DIM_COUNT), "?");
 }
 
 static void test_time(void **state)
@@ -112,6 +115,27 @@ static void test_voltage_current_conductance_resistance(void **state)
     assert_near(ok(u, "1 Ω", SNN_DIM_RESISTANCE), 1.0, 0); /* UTF-8 symbols */
 }
 
+static void test_capacitance_rate(void **state)
+{
+    const snn_units *u = *state;
+    /* Capacitance in pF (NEST's C_m unit), rate in Hz (spikes/s). */
+    assert_true(ok(u, "250 pF", SNN_DIM_CAPACITANCE) == 250.0);
+    assert_near(ok(u, "0.2 nF", SNN_DIM_CAPACITANCE), 200.0, 1e-12);
+    assert_near(ok(u, "1 uF", SNN_DIM_CAPACITANCE), 1e6, 1e-6);
+    assert_near(ok(u, "3e-10 F", SNN_DIM_CAPACITANCE), 300.0, 1e-10);
+    assert_true(ok(u, "8 Hz", SNN_DIM_RATE) == 8.0);
+    assert_true(ok(u, "0 Hz", SNN_DIM_RATE) == 0.0);
+    assert_near(ok(u, "0.3 kHz", SNN_DIM_RATE), 300.0, 1e-12);
+    assert_near(ok(u, "8 s-1", SNN_DIM_RATE), 8.0, 1e-15);
+    assert_near(ok(u, "8 ms-1", SNN_DIM_RATE), 8000.0, 1e-9);
+    bad(u, "250 pA", SNN_DIM_CAPACITANCE, "expected a capacitance (pF)", "which is a current (mA)");
+    bad(u, "1 F", SNN_DIM_CONDUCTANCE, "expected a conductance", "which is a capacitance (pF)");
+    bad(u, "8 mV", SNN_DIM_RATE, "expected a rate (Hz)", "which is a voltage (mV)");
+    bad(u, "8 kg", SNN_DIM_RATE, "expected a rate (Hz)", "unit \"kg\" is not a rate");
+    bad(u, "8", SNN_DIM_RATE, "with its unit (e.g. \"8 Hz\")", "to mean Hz");
+    bad(u, "inf Hz", SNN_DIM_RATE, "expected a finite rate", "infinite");
+}
+
 static void test_case_matters(void **state)
 {
     const snn_units *u = *state;
@@ -129,7 +153,8 @@ static void test_wrong_dimension(void **state)
     bad(u, "1 ohm", SNN_DIM_CONDUCTANCE, "expected a conductance", "which is a resistance");
     bad(u, "10 m", SNN_DIM_TIME, "expected a time", "unit \"m\" is not a time");
     /* UDUNITS converts reciprocals; a dimension check must not. */
-    bad(u, "10 Hz", SNN_DIM_TIME, "expected a time", "unit \"Hz\" is not a time");
+    bad(u, "10 Hz", SNN_DIM_TIME, "expected a time (ms)", "which is a rate (Hz)");
+    bad(u, "10 ms", SNN_DIM_RATE, "expected a rate (Hz)", "which is a time (ms)");
     bad(u, "2 ohm", SNN_DIM_CONDUCTANCE, "expected a conductance", "which is a resistance");
     bad(u, "2 mS", SNN_DIM_RESISTANCE, "expected a resistance", "which is a conductance");
 }
@@ -177,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_symbols),
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_voltage_current_conductance_resistance),
+        cmocka_unit_test(test_capacitance_rate),
         cmocka_unit_test(test_case_matters),
         cmocka_unit_test(test_wrong_dimension),
         cmocka_unit_test(test_unparsable),
