@@ -30,8 +30,9 @@
 #define MAX_NEURONS (UINT64_C(1) << 32)
 #define MAX_SYNAPSES (UINT64_C(1) << 40)
 #define MAX_STEPS (UINT64_C(1) << 53)
-#define STEP_TOL 1e-9  /* duration / dt must be this close (relative) to a whole number */
-#define DELAY_TOL 1e-6 /* delay / dt must be this close (relative) to a whole number */
+#define STEP_TOL 1e-9         /* duration / dt must be this close (relative) to a whole number */
+#define DELAY_TOL 1e-6        /* delay / dt must be this close (relative) to a whole number */
+#define MAX_DELAY_STEPS 32768 /* 2^15: drawn per-synapse delays are stored in 16 bits */
 
 /* What one parse call needs; passed down explicitly (no globals). */
 typedef struct {
@@ -53,6 +54,9 @@ typedef struct {
 #define WHAT_CURRENT "a current (e.g. \"3 mA\")"
 #define WHAT_CONDUCTANCE "a conductance (e.g. \"0.1 mS\")"
 #define WHAT_RESISTANCE_POS "a resistance > 0 (e.g. \"1 ohm\")"
+#define WHAT_CAPACITANCE_POS "a capacitance > 0 (e.g. \"250 pF\")"
+#define WHAT_SCALE "a factor > 0 (e.g. 0.1)"
+#define WHAT_BOOL "true or false"
 
 /* ---- messages ------------------------------------------------------------------------------ */
 
@@ -378,9 +382,47 @@ static int choice_member(const parse_ctx *c, const config_setting_t *parent, con
     return fail_got(c, f, what);
 }
 
+static int bool_member(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                       const char *name, int *out, field *f)
+{
+    int rc = lookup(c, parent, pkey, name, WHAT_BOOL, 0, f);
+    if (rc || !f->s)
+        return rc;
+    if (config_setting_type(f->s) != CONFIG_TYPE_BOOL)
+        return fail_got(c, f, WHAT_BOOL);
+    *out = config_setting_get_bool(f->s) ? 1 : 0;
+    return SNN_OK;
+}
+
+/* A quantity of any of n_dims dimensions (the first that fits). A bare number means the internal
+ * unit of dims[0]. On failure the message is "expected <what>, got ..." with units.c's account of
+ * what was found, so that it names every accepted dimension. */
+static int read_quantity_any(const parse_ctx *c, const field *f, const snn_dim *dims, int n_dims,
+                             const char *what, double *out)
+{
+    if (n_dims == 1 || config_setting_type(f->s) != CONFIG_TYPE_STRING)
+        return read_quantity(c, f, dims[0], what, out);
+    const char *text = config_setting_get_string(f->s);
+    char why[SNN_ERROR_MSG_LEN / 2], first[SNN_ERROR_MSG_LEN / 2] = "";
+    for (int d = 0; d < n_dims; d++) {
+        double v;
+        if (snn_units_parse(c->units, text, dims[d], &v, why, sizeof why) == 0) {
+            *out = v;
+            return SNN_OK;
+        }
+        if (d == 0)
+            snprintf(first, sizeof first, "%s", why);
+    }
+    const char *got = strstr(first, ", got ");
+    if (got)
+        return fail(c, f->s, f->key, "expected %s%s", what, got);
+    return fail(c, f->s, f->key, "%s", first);
+}
+
 /* ---- run ----------------------------------------------------------------------------------- */
 
-static const char *const run_keys[] = {"dt", "duration", "seed", "output_dir", NULL};
+static const char *const run_keys[] = {"dt",    "duration", "seed", "output_dir",
+                                       "scale", "scale_k",  NULL};
 
 static int parse_run(const parse_ctx *c, const config_setting_t *root, snn_model *m)
 {
@@ -432,6 +474,17 @@ static int parse_run(const parse_ctx *c, const config_setting_t *root, snn_model
         return fail_got(c, &f, "an integer seed in 0..4294967295");
     r->seed = (uint32_t)seed;
 
+    r->scale = 1.0;
+    if ((rc = number_member(c, g.s, g.key, "scale", WHAT_SCALE, 0, &r->scale, &f)))
+        return rc;
+    if (!(r->scale > 0))
+        return fail_got(c, &f, WHAT_SCALE);
+    r->scale_k = 1.0;
+    if ((rc = number_member(c, g.s, g.key, "scale_k", WHAT_SCALE, 0, &r->scale_k, &f)))
+        return rc;
+    if (!(r->scale_k > 0))
+        return fail_got(c, &f, WHAT_SCALE);
+
     const char *dir = "out";
     if ((rc = string_member(c, g.s, g.key, "output_dir", "a directory name (e.g. \"out\")", 0, &dir,
                             &f)))
@@ -447,7 +500,8 @@ static int parse_run(const parse_ctx *c, const config_setting_t *root, snn_model
 static const char *const pop_keys[] = {"name", "size", "model", "params", "V_init", "I_ext", NULL};
 static const char *const lif_keys[] = {"V_rest", "V_th",    "V_reset", "tau",
                                        "R",      "tau_ref", "reset",   NULL};
-static const char *const model_choices[] = {"lif", NULL};
+static const char *const iaf_keys[] = {"C_m", "tau_m", "E_L", "V_th", "V_reset", "t_ref", NULL};
+static const char *const model_choices[] = {"lif", "iaf_psc_exp", NULL};
 static const char *const reset_choices[] = {"soft", "hard", NULL};
 static const char *const dist_choices[] = {"constant", "normal", "uniform", NULL};
 static const char *const dist_constant_keys[] = {"dist", "value", NULL};
@@ -505,15 +559,74 @@ static int parse_lif(const parse_ctx *c, const config_setting_t *pop, const char
     return SNN_OK;
 }
 
+/* Model "iaf_psc_exp": every parameter optional, with NEST's defaults; params itself optional. */
+static int parse_iaf(const parse_ctx *c, const config_setting_t *pop, const char *pkey,
+                     snn_iaf_params *p)
+{
+    field g, f, fth, freset;
+    int rc;
+    p->C_m = 250.0;
+    p->tau_m = 10.0;
+    p->E_L = -70.0;
+    p->V_th = -55.0;
+    p->V_reset = -70.0;
+    p->t_ref = 2.0;
+    if ((rc = group_member(c, pop, pkey, "params",
+                           "a group params = { C_m; tau_m; E_L; V_th; V_reset; t_ref; }", 0, &g)) ||
+        !g.s)
+        return rc;
+    if ((rc = check_keys(c, g.s, g.key, iaf_keys)))
+        return rc;
+    if ((rc = quantity_member(c, g.s, g.key, "C_m", SNN_DIM_CAPACITANCE, WHAT_CAPACITANCE_POS, 0,
+                              &p->C_m, &f)))
+        return rc;
+    if (!(p->C_m > 0))
+        return fail_got(c, &f, WHAT_CAPACITANCE_POS);
+    if ((rc = quantity_member(c, g.s, g.key, "tau_m", SNN_DIM_TIME, WHAT_TIME_POS, 0, &p->tau_m,
+                              &f)))
+        return rc;
+    if (!(p->tau_m > 0))
+        return fail_got(c, &f, WHAT_TIME_POS);
+    if ((rc = quantity_member(c, g.s, g.key, "E_L", SNN_DIM_VOLTAGE, WHAT_VOLTAGE, 0, &p->E_L,
+                              &f)) ||
+        (rc = quantity_member(c, g.s, g.key, "V_th", SNN_DIM_VOLTAGE, WHAT_VOLTAGE, 0, &p->V_th,
+                              &fth)) ||
+        (rc = quantity_member(c, g.s, g.key, "V_reset", SNN_DIM_VOLTAGE, WHAT_VOLTAGE, 0,
+                              &p->V_reset, &freset)))
+        return rc;
+    if (!(p->V_reset < p->V_th)) {
+        /* NEST rejects V_reset >= V_th; blame whichever of the two was written. */
+        char what[DESC_LEN], other[48];
+        if (freset.s) {
+            fmt_double(p->V_th, other, sizeof other);
+            snprintf(what, sizeof what,
+                     "a reset potential < V_th = %s mV (NEST requires V_reset < "
+                     "V_th)",
+                     other);
+            return fail_got(c, &freset, what);
+        }
+        fmt_double(p->V_reset, other, sizeof other);
+        snprintf(what, sizeof what, "a threshold > V_reset = %s mV (NEST requires V_reset < V_th)",
+                 other);
+        return fail_got(c, &fth, what);
+    }
+    if ((rc = quantity_member(c, g.s, g.key, "t_ref", SNN_DIM_TIME, WHAT_TIME_NONNEG, 0, &p->t_ref,
+                              &f)))
+        return rc;
+    if (!(p->t_ref >= 0))
+        return fail_got(c, &f, WHAT_TIME_NONNEG);
+    return SNN_OK;
+}
+
 static int parse_v_init(const parse_ctx *c, const config_setting_t *pop, const char *pkey,
-                        double V_rest, snn_init_dist *d)
+                        double V_default, snn_init_dist *d)
 {
     static const char *const what = "a voltage (e.g. \"-60 mV\") or a group { dist = \"normal\"; "
                                     "mean; std; }";
     field g, f;
     int rc;
     d->kind = SNN_INIT_CONSTANT;
-    d->a = V_rest;
+    d->a = V_default;
     d->b = 0;
     if ((rc = lookup(c, pop, pkey, "V_init", what, 0, &g)) || !g.s)
         return rc;
@@ -588,21 +701,48 @@ static int parse_population(const parse_ctx *c, const config_setting_t *pop, con
         return rc;
     if (size <= 0)
         return fail_got(c, &f, "an integer size > 0 (e.g. 400)");
-    if ((uint64_t)size >= MAX_NEURONS - *total)
-        return fail(c, f.s, f.key,
-                    "expected fewer than 2^32 = 4294967296 neurons in all (global ids are 32-bit), "
-                    "got %llu with this population's %lld",
-                    (unsigned long long)(*total + (uint64_t)size), size);
-    p->size = (uint64_t)size;
+    double scale = m->run.scale;
+    if (scale == 1.0) {
+        if ((uint64_t)size >= MAX_NEURONS - *total)
+            return fail(c, f.s, f.key,
+                        "expected fewer than 2^32 = 4294967296 neurons in all (global ids are "
+                        "32-bit), got %llu with this population's %lld",
+                        (unsigned long long)(*total + (uint64_t)size), size);
+        p->size = (uint64_t)size;
+    } else {
+        /* max(1, llround(size * scale)), checked in double before any conversion. */
+        double x = round((double)size * scale);
+        if (x < 1)
+            x = 1;
+        if (!(x < (double)(MAX_NEURONS - *total))) {
+            char sc[48];
+            fmt_double(scale, sc, sizeof sc);
+            return fail(c, f.s, f.key,
+                        "expected fewer than 2^32 = 4294967296 neurons in all (global ids are "
+                        "32-bit), got %.17g with this population's %lld x run.scale %s = %.17g",
+                        (double)*total + x, size, sc, x);
+        }
+        p->size = (uint64_t)x;
+    }
     p->offset = *total;
     *total += p->size;
 
     int model = 0;
     if ((rc = choice_member(c, pop, pkey, "model", model_choices, 0, &model, &f)))
         return rc;
-    if ((rc = parse_lif(c, pop, pkey, &p->lif)))
-        return rc;
-    if ((rc = parse_v_init(c, pop, pkey, p->lif.V_rest, &p->V_init)))
+    double V_default;
+    if (model == 0) {
+        p->model = SNN_NEURON_LIF;
+        if ((rc = parse_lif(c, pop, pkey, &p->lif)))
+            return rc;
+        V_default = p->lif.V_rest;
+    } else {
+        p->model = SNN_NEURON_IAF_PSC_EXP;
+        if ((rc = parse_iaf(c, pop, pkey, &p->iaf)))
+            return rc;
+        V_default = p->iaf.E_L;
+    }
+    if ((rc = parse_v_init(c, pop, pkey, V_default, &p->V_init)))
         return rc;
     p->I_ext = 0.0;
     return quantity_member(c, pop, pkey, "I_ext", SNN_DIM_CURRENT, WHAT_CURRENT, 0, &p->I_ext, &f);
@@ -642,13 +782,23 @@ static int parse_populations(const parse_ctx *c, const config_setting_t *root, s
 
 static const char *const proj_keys[] = {"name",    "pre",    "post",  "rule", "weight",
                                         "synapse", "output", "delay", NULL};
-static const char *const rule_choices[] = {"fixed_outdegree", NULL};
-static const char *const rule_keys[] = {"type", "prob", "n", NULL};
-static const char *const synapse_choices[] = {"expon", NULL};
-static const char *const synapse_keys[] = {"type", "tau", NULL};
+/* In the order of snn_conn_rule. */
+static const char *const rule_choices[] = {
+    "fixed_outdegree", "fixed_prob", "fixed_indegree", "fixed_total_number", "all_to_all",
+    "one_to_one",      NULL};
+static const char *const rule_n_keys[] = {"type", "prob", "n", "autapses", "multapses", NULL};
+static const char *const rule_prob_keys[] = {"type", "prob", "autapses", "multapses", NULL};
+static const char *const rule_plain_keys[] = {"type", "autapses", "multapses", NULL};
+/* In the order of snn_synapse_kind. */
+static const char *const synapse_choices[] = {"expon", "alpha", "dual_expon", "delta", NULL};
+static const char *const synapse_tau_keys[] = {"type", "tau", NULL};
+static const char *const synapse_dual_keys[] = {"type", "tau_rise", "tau_decay", NULL};
+static const char *const synapse_delta_keys[] = {"type", NULL};
 static const char *const output_choices[] = {"cuba", "coba", NULL};
 static const char *const output_cuba_keys[] = {"type", NULL};
 static const char *const output_coba_keys[] = {"type", "E", NULL};
+static const char *const weight_keys[] = {"mean", "std", "rel_std", NULL};
+static const char *const delay_keys[] = {"mean", "std", "rel_std", "max", NULL};
 
 static int find_pop(const snn_model *m, const char *name)
 {
@@ -727,61 +877,491 @@ static int parse_pop_list(const parse_ctx *c, const snn_model *m, const config_s
     return SNN_OK;
 }
 
-static int parse_rule(const parse_ctx *c, const config_setting_t *proj, const char *pkey,
-                      snn_projection *p)
+/* n * factor rounded to the nearest integer (llround); factor 1 keeps n exactly. UINT64_MAX when
+ * the result would not fit in 63 bits (it is then far beyond every synapse limit). */
+static uint64_t scaled_count(long long n, double factor)
 {
+    if (factor == 1.0)
+        return (uint64_t)n;
+    double x = (double)n * factor;
+    if (!(x < 9.0e18))
+        return UINT64_MAX;
+    return (uint64_t)llround(x);
+}
+
+/* The synapse count a x b of one projection (a `per` per neuron of b `neurons`) must fit the
+ * 40-bit synapse ids. */
+static int check_count(const parse_ctx *c, const field *g, uint64_t a, uint64_t b, const char *per,
+                       const char *neurons)
+{
+    if (b && a > UINT64_MAX / b)
+        return fail(c, g->s, g->key,
+                    "expected at most 2^40 = 1099511627776 synapses per projection, got %llu "
+                    "%s x %llu %s, which overflows a 64-bit count",
+                    (unsigned long long)a, per, (unsigned long long)b, neurons);
+    if (a * b > MAX_SYNAPSES)
+        return fail(c, g->s, g->key,
+                    "expected at most 2^40 = 1099511627776 synapses per projection (synapse ids "
+                    "are 40-bit), got %llu %s x %llu %s = %llu",
+                    (unsigned long long)a, per, (unsigned long long)b, neurons,
+                    (unsigned long long)(a * b));
+    return SNN_OK;
+}
+
+/* Without multapses a rule cannot draw more distinct partners than there are. */
+static int check_multapses(const parse_ctx *c, const field *g, int multapses, uint64_t count,
+                           uint64_t limit, const char *what)
+{
+    if (multapses || count <= limit)
+        return SNN_OK;
+    return fail(c, g->s, g->key,
+                "expected %s of at most %llu with multapses = false (each pair at most once), "
+                "got %llu",
+                what, (unsigned long long)limit, (unsigned long long)count);
+}
+
+/* fixed_outdegree, fixed_indegree, fixed_total_number: exactly one of prob and n. */
+static int prob_or_n(const parse_ctx *c, const field *g, const char *n_what, field *fp, field *fn)
+{
+    join_key(fp->key, g->key, "prob");
+    fp->s = config_setting_get_member(g->s, "prob");
+    join_key(fn->key, g->key, "n");
+    fn->s = config_setting_get_member(g->s, "n");
+    if (fp->s && fn->s)
+        return fail(c, g->s, g->key,
+                    "expected exactly one of \"prob\" or \"n\", got both (prob at line %d, n at "
+                    "line %d)",
+                    config_setting_source_line(fp->s), config_setting_source_line(fn->s));
+    if (!fp->s && !fn->s)
+        return fail(c, g->s, g->key,
+                    "missing required key \"prob\" or \"n\": expected a probability in [0, 1] or "
+                    "%s",
+                    n_what);
+    return SNN_OK;
+}
+
+static int parse_rule(const parse_ctx *c, const config_setting_t *proj, const char *pkey,
+                      const snn_run_params *run, snn_projection *p)
+{
+    static const char *const what_prob = "a probability in [0, 1] (e.g. 0.1)";
     field g, f, fp, fn;
     int rc, type = 0;
     if ((rc = group_member(c, proj, pkey, "rule",
                            "a group rule = { type = \"fixed_outdegree\"; prob = 0.1; }", 1, &g)) ||
-        (rc = check_keys(c, g.s, g.key, rule_keys)) ||
         (rc = choice_member(c, g.s, g.key, "type", rule_choices, 1, &type, &f)))
         return rc;
-    p->rule = SNN_RULE_FIXED_OUTDEGREE;
-    join_key(fp.key, g.key, "prob");
-    fp.s = config_setting_get_member(g.s, "prob");
-    join_key(fn.key, g.key, "n");
-    fn.s = config_setting_get_member(g.s, "n");
-    if (fp.s && fn.s)
-        return fail(c, g.s, g.key,
-                    "expected exactly one of \"prob\" or \"n\", got both (prob at line %d, n at "
-                    "line %d)",
-                    config_setting_source_line(fp.s), config_setting_source_line(fn.s));
-    if (!fp.s && !fn.s)
-        return fail(c, g.s, g.key,
-                    "missing required key \"prob\" or \"n\": expected a probability in [0, 1] or "
-                    "an integer number of targets >= 0");
-    if (fp.s) {
-        static const char *const what = "a probability in [0, 1] (e.g. 0.1)";
-        double prob = 0;
-        if ((rc = number_member(c, g.s, g.key, "prob", what, 1, &prob, &fp)))
+    p->rule = (snn_conn_rule)type;
+    const char *const *keys = rule_plain_keys;
+    if (p->rule == SNN_RULE_FIXED_OUTDEGREE || p->rule == SNN_RULE_FIXED_INDEGREE ||
+        p->rule == SNN_RULE_FIXED_TOTAL_NUMBER)
+        keys = rule_n_keys;
+    else if (p->rule == SNN_RULE_FIXED_PROB)
+        keys = rule_prob_keys;
+    if ((rc = check_keys(c, g.s, g.key, keys)))
+        return rc;
+    p->autapses = 1;
+    p->multapses = 1;
+    if ((rc = bool_member(c, g.s, g.key, "autapses", &p->autapses, &f)) ||
+        (rc = bool_member(c, g.s, g.key, "multapses", &p->multapses, &f)))
+        return rc;
+    p->prob = -1;
+    p->outdegree = p->indegree = p->total_number = 0;
+    double prob = 0;
+    long long n = 0;
+
+    switch (p->rule) {
+    case SNN_RULE_FIXED_OUTDEGREE: {
+        static const char *const what = "an integer number of targets >= 0 (e.g. 50)";
+        if ((rc = prob_or_n(c, &g, what, &fp, &fn)))
+            return rc;
+        if (fp.s) {
+            if ((rc = number_member(c, g.s, g.key, "prob", what_prob, 1, &prob, &fp)))
+                return rc;
+            if (!(prob >= 0 && prob <= 1))
+                return fail_got(c, &fp, what_prob);
+            p->prob = prob;
+            /* As the reference: int(conn_num * out_size), in double. */
+            p->outdegree = (uint64_t)(prob * (double)p->post_size);
+        } else {
+            if ((rc = int_member(c, g.s, g.key, "n", what, 1, &n, &fn)))
+                return rc;
+            if (n < 0)
+                return fail_got(c, &fn, what);
+            p->outdegree = scaled_count(n, run->scale_k);
+        }
+        if ((rc = check_count(c, &g, p->outdegree, p->pre_size, "targets", "pre neurons")))
+            return rc;
+        return check_multapses(c, &g, p->multapses, p->outdegree, p->post_size,
+                               "an out-degree (the post size)");
+    }
+    case SNN_RULE_FIXED_INDEGREE: {
+        static const char *const what = "an integer number of sources >= 0 (e.g. 100)";
+        if ((rc = prob_or_n(c, &g, what, &fp, &fn)))
+            return rc;
+        if (fp.s) {
+            if ((rc = number_member(c, g.s, g.key, "prob", what_prob, 1, &prob, &fp)))
+                return rc;
+            if (!(prob >= 0 && prob <= 1))
+                return fail_got(c, &fp, what_prob);
+            p->indegree = (uint64_t)(prob * (double)p->pre_size);
+        } else {
+            if ((rc = int_member(c, g.s, g.key, "n", what, 1, &n, &fn)))
+                return rc;
+            if (n < 0)
+                return fail_got(c, &fn, what);
+            p->indegree = scaled_count(n, run->scale_k);
+        }
+        if ((rc = check_count(c, &g, p->indegree, p->post_size, "sources", "post neurons")))
+            return rc;
+        return check_multapses(c, &g, p->multapses, p->indegree, p->pre_size,
+                               "an in-degree (the pre size)");
+    }
+    case SNN_RULE_FIXED_TOTAL_NUMBER: {
+        static const char *const what = "an integer number of synapses >= 0 (e.g. 1000)";
+        static const char *const what_p = "a probability in [0, 1) (e.g. 0.1; p = 1 would need "
+                                          "infinitely many synapses)";
+        if ((rc = prob_or_n(c, &g, what, &fp, &fn)))
+            return rc;
+        if (fp.s) {
+            if ((rc = number_member(c, g.s, g.key, "prob", what_p, 1, &prob, &fp)))
+                return rc;
+            if (!(prob >= 0 && prob < 1))
+                return fail_got(c, &fp, what_p);
+            /* Potjans & Diesmann (2014): K = ln(1 - p) / ln(1 - 1 / (N_pre N_post)), with log1p
+             * for accuracy (1 / (N_pre N_post) is tiny), from the scaled sizes, times scale_k. */
+            double pairs = (double)p->pre_size * (double)p->post_size;
+            double K = pairs > 1 ? log1p(-prob) / log1p(-1.0 / pairs) : 0.0;
+            double x = K * run->scale_k;
+            p->total_number = x < 9.0e18 ? (uint64_t)llround(x) : UINT64_MAX;
+        } else {
+            if ((rc = int_member(c, g.s, g.key, "n", what, 1, &n, &fn)))
+                return rc;
+            if (n < 0)
+                return fail_got(c, &fn, what);
+            p->total_number = scaled_count(n, run->scale * run->scale_k);
+        }
+        if (p->total_number > MAX_SYNAPSES)
+            return fail(c, g.s, g.key,
+                        "expected at most 2^40 = 1099511627776 synapses per projection (synapse "
+                        "ids are 40-bit), got a total number of %llu",
+                        (unsigned long long)p->total_number);
+        return check_multapses(c, &g, p->multapses, p->total_number, p->pre_size * p->post_size,
+                               "a total number (pre size x post size)");
+    }
+    case SNN_RULE_FIXED_PROB: {
+        if ((rc = number_member(c, g.s, g.key, "prob", what_prob, 1, &prob, &fp)))
             return rc;
         if (!(prob >= 0 && prob <= 1))
-            return fail_got(c, &fp, what);
+            return fail_got(c, &fp, what_prob);
         p->prob = prob;
-        /* As the reference: int(conn_num * out_size), in double. */
-        p->outdegree = (uint64_t)(prob * (double)p->post_size);
-    } else {
-        static const char *const what = "an integer number of targets >= 0 (e.g. 50)";
-        long long n = 0;
-        if ((rc = int_member(c, g.s, g.key, "n", what, 1, &n, &fn)))
-            return rc;
-        if (n < 0)
-            return fail_got(c, &fn, what);
-        p->prob = -1;
-        p->outdegree = (uint64_t)n;
+        double expected = prob * (double)p->pre_size * (double)p->post_size;
+        if (expected > (double)MAX_SYNAPSES) {
+            char pt[48];
+            fmt_double(prob, pt, sizeof pt);
+            return fail(c, g.s, g.key,
+                        "expected at most 2^40 = 1099511627776 synapses per projection (synapse "
+                        "ids are 40-bit), got an expected %.6g = prob %s x %llu pre x %llu post "
+                        "neurons",
+                        expected, pt, (unsigned long long)p->pre_size,
+                        (unsigned long long)p->post_size);
+        }
+        return SNN_OK;
     }
-    if (p->pre_size && p->outdegree > UINT64_MAX / p->pre_size)
+    case SNN_RULE_ALL_TO_ALL:
+        return check_count(c, &g, p->pre_size, p->post_size, "pre neurons", "post neurons");
+    case SNN_RULE_ONE_TO_ONE:
+        if (p->pre_size != p->post_size)
+            return fail(c, g.s, g.key,
+                        "expected pre and post of the same size for \"one_to_one\", got %llu pre "
+                        "and %llu post neurons",
+                        (unsigned long long)p->pre_size, (unsigned long long)p->post_size);
+        return SNN_OK;
+    }
+    return fail(c, g.s, g.key, "internal error: rule %d", type);
+}
+
+/* Synapse dynamics and output, shared by projections and Poisson inputs. */
+typedef struct {
+    snn_synapse_kind synapse;
+    double tau, tau_rise;
+    snn_output_kind output;
+    double E;
+} syn_spec;
+
+static int parse_synapse(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                         syn_spec *sp)
+{
+    field g, f, fr;
+    int rc, type = 0;
+    if ((rc = group_member(c, parent, pkey, "synapse",
+                           "a group synapse = { type = \"expon\"; tau = \"2 ms\"; }", 1, &g)) ||
+        (rc = choice_member(c, g.s, g.key, "type", synapse_choices, 1, &type, &f)))
+        return rc;
+    sp->synapse = (snn_synapse_kind)type;
+    sp->tau = 0;
+    sp->tau_rise = 0;
+    switch (sp->synapse) {
+    case SNN_SYN_EXPON:
+    case SNN_SYN_ALPHA:
+        if ((rc = check_keys(c, g.s, g.key, synapse_tau_keys)) ||
+            (rc = quantity_member(c, g.s, g.key, "tau", SNN_DIM_TIME, WHAT_TIME_POS, 1, &sp->tau,
+                                  &f)))
+            return rc;
+        if (!(sp->tau > 0))
+            return fail_got(c, &f, WHAT_TIME_POS);
+        return SNN_OK;
+    case SNN_SYN_DUAL_EXPON: {
+        if ((rc = check_keys(c, g.s, g.key, synapse_dual_keys)) ||
+            (rc = quantity_member(c, g.s, g.key, "tau_rise", SNN_DIM_TIME, WHAT_TIME_POS, 1,
+                                  &sp->tau_rise, &fr)))
+            return rc;
+        if (!(sp->tau_rise > 0))
+            return fail_got(c, &fr, WHAT_TIME_POS);
+        char what[DESC_LEN], rise[48];
+        fmt_double(sp->tau_rise, rise, sizeof rise);
+        snprintf(what, sizeof what, "a time > tau_rise = %s ms", rise);
+        if ((rc = quantity_member(c, g.s, g.key, "tau_decay", SNN_DIM_TIME, what, 1, &sp->tau, &f)))
+            return rc;
+        if (!(sp->tau > sp->tau_rise))
+            return fail_got(c, &f, what);
+        return SNN_OK;
+    }
+    case SNN_SYN_DELTA:
+        return check_keys(c, g.s, g.key, synapse_delta_keys);
+    }
+    return fail(c, g.s, g.key, "internal error: synapse %d", type);
+}
+
+/* output: required, except with a delta synapse, where it may be absent or "cuba". */
+static int parse_output(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                        syn_spec *sp)
+{
+    field g, f;
+    int rc, type = 0;
+    int delta = sp->synapse == SNN_SYN_DELTA;
+    sp->output = SNN_OUTPUT_CUBA;
+    sp->E = 0.0;
+    if ((rc = group_member(c, parent, pkey, "output",
+                           "a group output = { type = \"cuba\"; } or { type = \"coba\"; E = "
+                           "\"0 mV\"; }",
+                           !delta, &g)) ||
+        !g.s)
+        return rc;
+    if ((rc = choice_member(c, g.s, g.key, "type", output_choices, 1, &type, &f)))
+        return rc;
+    if (type == 1 && delta)
+        return fail_got(c, &f,
+                        "\"cuba\" or no output group with synapse type \"delta\" (its weight "
+                        "is a jump in V)");
+    if ((rc = check_keys(c, g.s, g.key, type == 0 ? output_cuba_keys : output_coba_keys)))
+        return rc;
+    if (type == 0)
+        return SNN_OK;
+    sp->output = SNN_OUTPUT_COBA;
+    return quantity_member(c, g.s, g.key, "E", SNN_DIM_VOLTAGE,
+                           "a reversal potential (e.g. \"0 mV\")", 1, &sp->E, &f);
+}
+
+/* weight: a quantity, or (allow_dist) a group { mean; std or rel_std; }. Its dimension follows the
+ * synapse and output: delta a voltage, coba a conductance, cuba a conductance (times 1 V) or a
+ * current; both cuba forms give the same number in mA. */
+static int parse_weight(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                        const syn_spec *sp, int allow_dist, double *w, double *w_std)
+{
+    static const snn_dim dims_delta[] = {SNN_DIM_VOLTAGE};
+    static const snn_dim dims_coba[] = {SNN_DIM_CONDUCTANCE};
+    static const snn_dim dims_cuba[] = {SNN_DIM_CONDUCTANCE, SNN_DIM_CURRENT};
+    const snn_dim *dims = dims_cuba;
+    int n_dims = 2;
+    const char *what = "a conductance (mS) or a current (mA) for output \"cuba\" (e.g. \"0.1 mS\" "
+                       "or \"87.81 pA\")";
+    const char *what_std = "a conductance or a current >= 0 (e.g. \"0.01 mS\" or \"8.8 pA\")";
+    if (sp->synapse == SNN_SYN_DELTA) {
+        dims = dims_delta;
+        n_dims = 1;
+        what = "a voltage (mV) for synapse \"delta\" (e.g. \"0.1 mV\")";
+        what_std = "a voltage >= 0 (e.g. \"0.01 mV\")";
+    } else if (sp->output == SNN_OUTPUT_COBA) {
+        dims = dims_coba;
+        n_dims = 1;
+        what = "a conductance (mS) for output \"coba\" (e.g. \"6 nS\")";
+        what_std = "a conductance >= 0 (e.g. \"0.6 nS\")";
+    }
+    field g, f, fs, fr;
+    int rc;
+    *w_std = 0.0;
+    if ((rc = lookup(c, parent, pkey, "weight", what, 1, &g)))
+        return rc;
+    if (config_setting_type(g.s) != CONFIG_TYPE_GROUP)
+        return read_quantity_any(c, &g, dims, n_dims, what, w);
+    if (!allow_dist) {
+        char w_what[DESC_LEN];
+        snprintf(w_what, sizeof w_what, "%s, constant (an input's weight is not drawn)", what);
+        return fail_got(c, &g, w_what);
+    }
+    if ((rc = check_keys(c, g.s, g.key, weight_keys)) ||
+        (rc = lookup(c, g.s, g.key, "mean", what, 1, &f)) ||
+        (rc = read_quantity_any(c, &f, dims, n_dims, what, w)))
+        return rc;
+    join_key(fs.key, g.key, "std");
+    fs.s = config_setting_get_member(g.s, "std");
+    join_key(fr.key, g.key, "rel_std");
+    fr.s = config_setting_get_member(g.s, "rel_std");
+    if (fs.s && fr.s)
         return fail(c, g.s, g.key,
-                    "expected at most 2^40 = 1099511627776 synapses per projection, got %llu "
-                    "targets x %llu pre neurons, which overflows a 64-bit count",
-                    (unsigned long long)p->outdegree, (unsigned long long)p->pre_size);
-    if (p->outdegree * p->pre_size > MAX_SYNAPSES)
+                    "expected exactly one of \"std\" or \"rel_std\", got both (std at line %d, "
+                    "rel_std at line %d)",
+                    config_setting_source_line(fs.s), config_setting_source_line(fr.s));
+    if (!fs.s && !fr.s)
         return fail(c, g.s, g.key,
-                    "expected at most 2^40 = 1099511627776 synapses per projection (synapse ids "
-                    "are 40-bit), got %llu targets x %llu pre neurons = %llu",
-                    (unsigned long long)p->outdegree, (unsigned long long)p->pre_size,
-                    (unsigned long long)(p->outdegree * p->pre_size));
+                    "missing required key \"std\" or \"rel_std\": expected %s or a number >= 0 "
+                    "times |mean|",
+                    what_std);
+    if (fs.s) {
+        if ((rc = read_quantity_any(c, &fs, dims, n_dims, what_std, w_std)))
+            return rc;
+        if (!(*w_std >= 0))
+            return fail_got(c, &fs, what_std);
+    } else {
+        static const char *const what_rel = "a relative standard deviation >= 0 (e.g. 0.1)";
+        double rel = 0;
+        if ((rc = number_member(c, g.s, g.key, "rel_std", what_rel, 1, &rel, &fr)))
+            return rc;
+        if (!(rel >= 0))
+            return fail_got(c, &fr, what_rel);
+        *w_std = fabs(*w) * rel;
+    }
+    if (*w_std > 0 && *w == 0)
+        return fail_got(c, &f,
+                        "a non-zero mean when std > 0 (drawn weights keep the sign of the mean)");
+    return SNN_OK;
+}
+
+/* A constant delay from field f: >= dt and a whole multiple of dt (the existing rule). */
+static int constant_delay(const parse_ctx *c, const field *f, double dt, snn_projection *p)
+{
+    char dt_text[48], what[DESC_LEN];
+    fmt_double(dt, dt_text, sizeof dt_text);
+    double ratio = p->delay / dt;
+    if (!(ratio >= 1 - DELAY_TOL)) {
+        snprintf(what, sizeof what, "a delay >= dt = %s ms", dt_text);
+        return fail_got(c, f, what);
+    }
+    double steps = nearbyint(ratio);
+    if (!(steps <= INT_MAX)) {
+        snprintf(what, sizeof what, "a delay of at most %d steps of dt = %s ms", INT_MAX, dt_text);
+        return fail_got(c, f, what);
+    }
+    if (fabs(ratio - steps) > DELAY_TOL * steps) {
+        char got[DESC_LEN];
+        describe(f->s, got, sizeof got);
+        return fail(c, f->s, f->key,
+                    "expected a whole multiple of dt = %s ms, got %s (%.10g steps)", dt_text, got,
+                    ratio);
+    }
+    p->delay_steps = (int)steps;
+    p->delay_std = 0.0;
+    p->delay_max = p->delay;
+    p->delay_min_steps = p->delay_steps;
+    p->delay_max_steps = p->delay_steps;
+    return SNN_OK;
+}
+
+/* delay: a quantity (constant) or a group { mean; std or rel_std; max; } (normal, redrawn while
+ * outside [dt, max]; per-synapse delays in 16 bits). */
+static int parse_delay(const parse_ctx *c, const config_setting_t *proj, const char *pkey,
+                       double dt, snn_projection *p)
+{
+    static const char *const what =
+        "a time > 0 (e.g. \"1.5 ms\") or a group { mean; std or rel_std; max; }";
+    field g, f, fs, fr, fm;
+    int rc;
+    p->delay = dt;
+    p->delay_steps = 1;
+    p->delay_std = 0.0;
+    p->delay_max = dt;
+    p->delay_min_steps = 1;
+    p->delay_max_steps = 1;
+    if ((rc = lookup(c, proj, pkey, "delay", what, 0, &g)) || !g.s)
+        return rc;
+    if (config_setting_type(g.s) != CONFIG_TYPE_GROUP) {
+        if ((rc = read_quantity(c, &g, SNN_DIM_TIME, WHAT_TIME_POS, &p->delay)))
+            return rc;
+        return constant_delay(c, &g, dt, p);
+    }
+
+    char dt_text[48], buf[DESC_LEN];
+    fmt_double(dt, dt_text, sizeof dt_text);
+    if ((rc = check_keys(c, g.s, g.key, delay_keys)) ||
+        (rc =
+             quantity_member(c, g.s, g.key, "mean", SNN_DIM_TIME, WHAT_TIME_POS, 1, &p->delay, &f)))
+        return rc;
+    if (!(p->delay / dt >= 1 - DELAY_TOL)) {
+        snprintf(buf, sizeof buf, "a mean delay >= dt = %s ms", dt_text);
+        return fail_got(c, &f, buf);
+    }
+    join_key(fs.key, g.key, "std");
+    fs.s = config_setting_get_member(g.s, "std");
+    join_key(fr.key, g.key, "rel_std");
+    fr.s = config_setting_get_member(g.s, "rel_std");
+    if (fs.s && fr.s)
+        return fail(c, g.s, g.key,
+                    "expected exactly one of \"std\" or \"rel_std\", got both (std at line %d, "
+                    "rel_std at line %d)",
+                    config_setting_source_line(fs.s), config_setting_source_line(fr.s));
+    if (!fs.s && !fr.s)
+        return fail(c, g.s, g.key,
+                    "missing required key \"std\" or \"rel_std\": expected %s or a number >= 0 "
+                    "times mean",
+                    WHAT_TIME_NONNEG);
+    double std = 0;
+    if (fs.s) {
+        if ((rc = read_quantity(c, &fs, SNN_DIM_TIME, WHAT_TIME_NONNEG, &std)))
+            return rc;
+        if (!(std >= 0))
+            return fail_got(c, &fs, WHAT_TIME_NONNEG);
+    } else {
+        static const char *const what_rel = "a relative standard deviation >= 0 (e.g. 0.5)";
+        double rel = 0;
+        if ((rc = number_member(c, g.s, g.key, "rel_std", what_rel, 1, &rel, &fr)))
+            return rc;
+        if (!(rel >= 0))
+            return fail_got(c, &fr, what_rel);
+        std = p->delay * rel;
+    }
+    double max = p->delay + 10 * std;
+    char mean_text[48];
+    fmt_double(p->delay, mean_text, sizeof mean_text);
+    snprintf(buf, sizeof buf, "a maximum delay >= mean = %s ms", mean_text);
+    if ((rc = quantity_member(c, g.s, g.key, "max", SNN_DIM_TIME, buf, 0, &max, &fm)))
+        return rc;
+    if (!(max >= p->delay))
+        return fail_got(c, &fm, buf);
+    if (std == 0) /* not drawn: a constant delay, as the quantity form */
+        return constant_delay(c, &f, dt, p);
+
+    double max_steps = nearbyint(max / dt);
+    if (!(max_steps <= MAX_DELAY_STEPS)) {
+        if (fm.s) {
+            char got[DESC_LEN];
+            describe(fm.s, got, sizeof got);
+            return fail(c, fm.s, fm.key,
+                        "expected a maximum delay of at most 2^15 = 32768 steps of dt = %s ms "
+                        "(drawn delays are stored in 16 bits), got %s (%.10g steps)",
+                        dt_text, got, max / dt);
+        }
+        return fail(c, g.s, g.key,
+                    "expected a delay distribution whose maximum (max, default mean + 10 std) is "
+                    "at most 2^15 = 32768 steps of dt = %s ms (drawn delays are stored in 16 "
+                    "bits), got mean + 10 std = %.10g ms (%.10g steps)",
+                    dt_text, max, max / dt);
+    }
+    double steps = nearbyint(p->delay / dt);
+    p->delay_std = std;
+    p->delay_max = max;
+    p->delay_steps = steps < 1 ? 1 : (int)steps;
+    p->delay_min_steps = 1;
+    p->delay_max_steps = (int)max_steps;
     return SNN_OK;
 }
 
@@ -789,7 +1369,7 @@ static int parse_projection(const parse_ctx *c, const config_setting_t *proj, co
                             snn_model *m, int i)
 {
     snn_projection *p = &m->projs[i];
-    field f, g;
+    field f;
     int rc;
     p->line = config_setting_source_line(proj);
     if ((rc = check_keys(c, proj, pkey, proj_keys)))
@@ -823,68 +1403,20 @@ static int parse_projection(const parse_ctx *c, const config_setting_t *proj, co
         append(p->name, sizeof p->name, post_label);
     }
 
-    if ((rc = parse_rule(c, proj, pkey, p)))
+    if ((rc = parse_rule(c, proj, pkey, &m->run, p)))
         return rc;
 
-    if ((rc = quantity_member(c, proj, pkey, "weight", SNN_DIM_CONDUCTANCE, WHAT_CONDUCTANCE, 1,
-                              &p->weight, &f)))
+    syn_spec sp;
+    if ((rc = parse_synapse(c, proj, pkey, &sp)) || (rc = parse_output(c, proj, pkey, &sp)))
         return rc;
-
-    int type = 0;
-    if ((rc = group_member(c, proj, pkey, "synapse",
-                           "a group synapse = { type = \"expon\"; tau = \"2 ms\"; }", 1, &g)) ||
-        (rc = check_keys(c, g.s, g.key, synapse_keys)) ||
-        (rc = choice_member(c, g.s, g.key, "type", synapse_choices, 1, &type, &f)) ||
-        (rc = quantity_member(c, g.s, g.key, "tau", SNN_DIM_TIME, WHAT_TIME_POS, 1, &p->syn_tau,
-                              &f)))
+    p->synapse = sp.synapse;
+    p->syn_tau = sp.tau;
+    p->syn_tau_rise = sp.tau_rise;
+    p->output = sp.output;
+    p->E = sp.E;
+    if ((rc = parse_weight(c, proj, pkey, &sp, 1, &p->weight, &p->weight_std)))
         return rc;
-    if (!(p->syn_tau > 0))
-        return fail_got(c, &f, WHAT_TIME_POS);
-
-    if ((rc = group_member(c, proj, pkey, "output",
-                           "a group output = { type = \"cuba\"; } or { type = \"coba\"; E = "
-                           "\"0 mV\"; }",
-                           1, &g)) ||
-        (rc = choice_member(c, g.s, g.key, "type", output_choices, 1, &type, &f)) ||
-        (rc = check_keys(c, g.s, g.key, type == 0 ? output_cuba_keys : output_coba_keys)))
-        return rc;
-    p->E = 0.0;
-    if (type == 0) {
-        p->output = SNN_OUTPUT_CUBA;
-    } else {
-        p->output = SNN_OUTPUT_COBA;
-        if ((rc = quantity_member(c, g.s, g.key, "E", SNN_DIM_VOLTAGE,
-                                  "a reversal potential (e.g. \"0 mV\")", 1, &p->E, &f)))
-            return rc;
-    }
-
-    double dt = m->run.dt;
-    char dt_text[48], what[DESC_LEN];
-    fmt_double(dt, dt_text, sizeof dt_text);
-    p->delay = dt;
-    p->delay_steps = 1;
-    if ((rc = quantity_member(c, proj, pkey, "delay", SNN_DIM_TIME, WHAT_TIME_POS, 0, &p->delay,
-                              &f)) ||
-        !f.s)
-        return rc;
-    double ratio = p->delay / dt;
-    if (!(ratio >= 1 - DELAY_TOL)) {
-        snprintf(what, sizeof what, "a delay >= dt = %s ms", dt_text);
-        return fail_got(c, &f, what);
-    }
-    double steps = nearbyint(ratio);
-    if (!(steps <= INT_MAX)) {
-        snprintf(what, sizeof what, "a delay of at most %d steps of dt = %s ms", INT_MAX, dt_text);
-        return fail_got(c, &f, what);
-    }
-    if (fabs(ratio - steps) > DELAY_TOL * steps) {
-        char got[DESC_LEN];
-        describe(f.s, got, sizeof got);
-        return fail(c, f.s, f.key, "expected a whole multiple of dt = %s ms, got %s (%.10g steps)",
-                    dt_text, got, ratio);
-    }
-    p->delay_steps = (int)steps;
-    return SNN_OK;
+    return parse_delay(c, proj, pkey, m->run.dt, p);
 }
 
 static int parse_projections(const parse_ctx *c, const config_setting_t *root, snn_model *m)
@@ -910,6 +1442,166 @@ static int parse_projections(const parse_ctx *c, const config_setting_t *root, s
         if (config_setting_type(e.s) != CONFIG_TYPE_GROUP)
             return fail_got(c, &e, "a group { pre = ...; post = ...; rule = {...}; ... }");
         if ((rc = parse_projection(c, e.s, e.key, m, i)))
+            return rc;
+    }
+    return SNN_OK;
+}
+
+/* ---- inputs -------------------------------------------------------------------------------- */
+
+static const char *const input_choices[] = {"poisson", "step", NULL};
+static const char *const input_poisson_keys[] = {
+    "type", "target", "rate", "n", "weight", "synapse", "output", "dc_equivalent", NULL};
+static const char *const input_step_keys[] = {"type", "target", "times", "amplitudes", NULL};
+
+/* name: an array or list of at least one quantity of dimension dim, into a new array *out. */
+static int quantity_list(const parse_ctx *c, const config_setting_t *parent, const char *pkey,
+                         const char *name, snn_dim dim, const char *what_list,
+                         const char *what_elem, double **out, int *n, field *f)
+{
+    int rc;
+    if ((rc = lookup(c, parent, pkey, name, what_list, 1, f)))
+        return rc;
+    int t = config_setting_type(f->s);
+    if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+        return fail_got(c, f, what_list);
+    int count = config_setting_length(f->s);
+    if (count == 0)
+        return fail_got(c, f, what_list);
+    *out = malloc(sizeof **out * (size_t)count);
+    if (!*out)
+        return snn_fail(c->err, SNN_ERR_NOMEM, "%s: out of memory", c->name);
+    *n = count;
+    for (int i = 0; i < count; i++) {
+        field e;
+        e.s = config_setting_get_elem(f->s, (unsigned)i);
+        index_key(e.key, f->key, i);
+        if ((rc = read_quantity(c, &e, dim, what_elem, &(*out)[i])))
+            return rc;
+    }
+    return SNN_OK;
+}
+
+static int parse_step(const parse_ctx *c, const config_setting_t *g, const char *pkey,
+                      snn_input *in)
+{
+    field ft, fa;
+    int rc, n_amp = 0;
+    if ((rc = check_keys(c, g, pkey, input_step_keys)) ||
+        (rc = quantity_list(c, g, pkey, "times", SNN_DIM_TIME,
+                            "a non-empty array of times (e.g. [\"0 ms\", \"100 ms\"])",
+                            WHAT_TIME_NONNEG, &in->times, &in->n_points, &ft)))
+        return rc;
+    for (int k = 0; k < in->n_points; k++) {
+        field e;
+        e.s = config_setting_get_elem(ft.s, (unsigned)k);
+        index_key(e.key, ft.key, k);
+        if (k == 0 && !(in->times[0] >= 0))
+            return fail_got(c, &e, WHAT_TIME_NONNEG);
+        if (k > 0 && !(in->times[k] > in->times[k - 1])) {
+            char what[DESC_LEN], prev[48];
+            fmt_double(in->times[k - 1], prev, sizeof prev);
+            snprintf(what, sizeof what, "a time > times[%d] = %s ms (times increase strictly)",
+                     k - 1, prev);
+            return fail_got(c, &e, what);
+        }
+    }
+    if ((rc = quantity_list(c, g, pkey, "amplitudes", SNN_DIM_CURRENT,
+                            "a non-empty array of currents (e.g. [\"0 mA\", \"2 pA\"])",
+                            WHAT_CURRENT, &in->amplitudes, &n_amp, &fa)))
+        return rc;
+    if (n_amp != in->n_points)
+        return fail(c, fa.s, fa.key, "expected as many amplitudes as times (%d, line %d), got %d",
+                    in->n_points, config_setting_source_line(ft.s), n_amp);
+    return SNN_OK;
+}
+
+static int parse_poisson(const parse_ctx *c, const config_setting_t *g, const char *pkey,
+                         snn_input *in)
+{
+    static const char *const what_rate = "a rate >= 0 (e.g. \"8 Hz\")";
+    static const char *const what_n = "an integer number of sources >= 1 (e.g. 1600)";
+    field f;
+    int rc;
+    if ((rc = check_keys(c, g, pkey, input_poisson_keys)) ||
+        (rc = quantity_member(c, g, pkey, "rate", SNN_DIM_RATE, what_rate, 1, &in->rate_hz, &f)))
+        return rc;
+    if (!(in->rate_hz >= 0))
+        return fail_got(c, &f, what_rate);
+    long long n = 1;
+    if ((rc = int_member(c, g, pkey, "n", what_n, 0, &n, &f)))
+        return rc;
+    if (n < 1)
+        return fail_got(c, &f, what_n);
+    in->n_sources = (uint64_t)n;
+
+    syn_spec sp;
+    double w_std = 0;
+    if ((rc = parse_synapse(c, g, pkey, &sp)) || (rc = parse_output(c, g, pkey, &sp)) ||
+        (rc = parse_weight(c, g, pkey, &sp, 0, &in->weight, &w_std)))
+        return rc;
+    in->synapse = sp.synapse;
+    in->syn_tau = sp.tau;
+    in->syn_tau_rise = sp.tau_rise;
+    in->output = sp.output;
+    in->E = sp.E;
+
+    in->dc_equivalent = 0;
+    if ((rc = bool_member(c, g, pkey, "dc_equivalent", &in->dc_equivalent, &f)))
+        return rc;
+    if (in->dc_equivalent && !(sp.synapse == SNN_SYN_EXPON && sp.output == SNN_OUTPUT_CUBA)) {
+        char got[DESC_LEN];
+        snprintf(got, sizeof got, "true with synapse \"%s\" and output \"%s\"",
+                 synapse_choices[sp.synapse], output_choices[sp.output]);
+        return fail(c, f.s, f.key,
+                    "expected false unless synapse is \"expon\" and output \"cuba\" (the DC "
+                    "equivalent is rate x n x weight x tau), got %s",
+                    got);
+    }
+    return SNN_OK;
+}
+
+static int parse_input(const parse_ctx *c, const config_setting_t *g, const char *pkey,
+                       const snn_model *m, snn_input *in)
+{
+    field f;
+    int rc, type = 0;
+    in->line = config_setting_source_line(g);
+    if ((rc = choice_member(c, g, pkey, "type", input_choices, 1, &type, &f)) ||
+        (rc = lookup(c, g, pkey, "target", "a population name (e.g. \"E\")", 1, &f)) ||
+        (rc = resolve_pop(c, m, &f, &in->pop)))
+        return rc;
+    if (type == 0) {
+        in->kind = SNN_INPUT_POISSON;
+        return parse_poisson(c, g, pkey, in);
+    }
+    in->kind = SNN_INPUT_STEP;
+    return parse_step(c, g, pkey, in);
+}
+
+static int parse_inputs(const parse_ctx *c, const config_setting_t *root, snn_model *m)
+{
+    static const char *const what = "a list ( { type = \"poisson\"; target = ...; ... }, ... )";
+    field l;
+    int rc;
+    if ((rc = lookup(c, root, "", "inputs", what, 0, &l)) || !l.s)
+        return rc;
+    if (config_setting_type(l.s) != CONFIG_TYPE_LIST)
+        return fail_got(c, &l, what);
+    int n = config_setting_length(l.s);
+    if (n == 0)
+        return SNN_OK;
+    m->inputs = calloc((size_t)n, sizeof *m->inputs);
+    if (!m->inputs)
+        return snn_fail(c->err, SNN_ERR_NOMEM, "%s: out of memory for %d inputs", c->name, n);
+    m->n_inputs = n;
+    for (int i = 0; i < n; i++) {
+        field e;
+        e.s = config_setting_get_elem(l.s, (unsigned)i);
+        index_key(e.key, "inputs", i);
+        if (config_setting_type(e.s) != CONFIG_TYPE_GROUP)
+            return fail_got(c, &e, "a group { type = \"poisson\"; target = ...; ... }");
+        if ((rc = parse_input(c, e.s, e.key, m, &m->inputs[i])))
             return rc;
     }
     return SNN_OK;
@@ -1027,7 +1719,7 @@ static void source_line(const char *text, int line, char *buf, size_t n)
     snprintf(buf, n, "%.*s", (int)len, p);
 }
 
-static const char *const root_keys[] = {"run", "populations", "projections", NULL};
+static const char *const root_keys[] = {"run", "populations", "projections", "inputs", NULL};
 
 /* Parses text; name is the file name used in messages, dir (may be NULL) the @include dir. */
 static int load_text(const char *text, const char *name, const char *dir, snn_model *m,
@@ -1071,8 +1763,8 @@ static int load_text(const char *text, const char *name, const char *dir, snn_mo
 
     const config_setting_t *root = config_root_setting(&cfg);
     if (!(rc = check_keys(&c, root, "", root_keys)) && !(rc = parse_run(&c, root, m)) &&
-        !(rc = parse_populations(&c, root, m)))
-        rc = parse_projections(&c, root, m);
+        !(rc = parse_populations(&c, root, m)) && !(rc = parse_projections(&c, root, m)))
+        rc = parse_inputs(&c, root, m);
     snn_units_destroy(units);
 
 done:

@@ -3,6 +3,9 @@
  * values, defaults and derived quantities are right, and every bad input is rejected with one
  * line naming the file, the line, the key path and the offending value.
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* regcomp */
+#endif
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +14,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <regex.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +50,32 @@ static void assert_model_empty(const snn_model *m)
     assert_null(m->pops);
     assert_int_equal(m->n_projs, 0);
     assert_null(m->projs);
+    assert_int_equal(m->n_inputs, 0);
+    assert_null(m->inputs);
+}
+
+/* The first line of every bad_*.cfg is "# expect: REGEX" (POSIX extended), which
+ * tests/run_bad_input.sh matches against snn_mpi's message; check it against ours here too. */
+static void assert_expect_line(const char *path, const char *msg)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        fail_msg("cannot open %s", path);
+    char line[1024] = "";
+    char *got = fgets(line, sizeof line, fp);
+    fclose(fp);
+    const char *prefix = "# expect: ";
+    if (!got || strncmp(line, prefix, strlen(prefix)) != 0)
+        fail_msg("%s: first line is not \"%s<regex>\"", path, prefix);
+    char *pattern = line + strlen(prefix);
+    pattern[strcspn(pattern, "\r\n")] = '\0';
+    regex_t re;
+    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+        fail_msg("%s: bad regex /%s/", path, pattern);
+    int rc = regexec(&re, msg, 0, NULL, 0);
+    regfree(&re);
+    if (rc != 0)
+        fail_msg("%s: message \"%s\" does not match /%s/", path, msg, pattern);
 }
 
 /* Loads tests/configs/<file>; expects SNN_ERR_CONFIG and a one-line message holding
@@ -66,6 +96,7 @@ static void expect_error(const char *file, int line, const char *key, const char
     assert_contains(err.msg, value);
     assert_null(strchr(err.msg, '\n'));
     assert_model_empty(&m);
+    assert_expect_line(path, err.msg);
 }
 
 /* Loads text from memory; expects SNN_ERR_CONFIG and every needle in the message. */
@@ -332,7 +363,7 @@ static void test_int_literals_not_confused(void **state)
 static void test_syntax_error(void **state)
 {
     (void)state;
-    expect_error("bad_syntax.cfg", 12, "syntax error", "V_th \"-50 mV\"");
+    expect_error("bad_syntax.cfg", 13, "syntax error", "V_th \"-50 mV\"");
 }
 
 static void test_syntax_error_from_string(void **state)
@@ -351,83 +382,83 @@ static void test_syntax_error_from_string(void **state)
 static void test_unknown_key(void **state)
 {
     (void)state;
-    expect_error("bad_unknown_key.cfg", 19, "populations[1]: unknown key", "\"sise\"");
+    expect_error("bad_unknown_key.cfg", 20, "populations[1]: unknown key", "\"sise\"");
 }
 
 static void test_unknown_population(void **state)
 {
     (void)state;
-    expect_error("bad_unknown_pop.cfg", 31, "projections[0].post[1]", "unknown population \"X\"");
-    expect_error("bad_unknown_pop.cfg", 31, "projections[0].post[1]", "(known: E, I)");
+    expect_error("bad_unknown_pop.cfg", 32, "projections[0].post[1]", "unknown population \"X\"");
+    expect_error("bad_unknown_pop.cfg", 32, "projections[0].post[1]", "(known: E, I)");
 }
 
 static void test_duplicate_population(void **state)
 {
     (void)state;
-    expect_error("bad_dup_pop.cfg", 18, "populations[1].name", "\"E\" again");
+    expect_error("bad_dup_pop.cfg", 19, "populations[1].name", "\"E\" again");
 }
 
 static void test_wrong_unit_dimension(void **state)
 {
     (void)state;
-    expect_error("bad_unit_dim.cfg", 14, "populations[0].params.tau",
+    expect_error("bad_unit_dim.cfg", 15, "populations[0].params.tau",
                  "\"10 mV\", which is a voltage");
 }
 
 static void test_unparsable_unit(void **state)
 {
     (void)state;
-    expect_error("bad_unit_parse.cfg", 11, "populations[0].params.V_rest", "\"-50 bananas\"");
+    expect_error("bad_unit_parse.cfg", 12, "populations[0].params.V_rest", "\"-50 bananas\"");
 }
 
 static void test_size_zero(void **state)
 {
     (void)state;
-    expect_error("bad_size_zero.cfg", 19, "populations[1].size", "got 0");
+    expect_error("bad_size_zero.cfg", 20, "populations[1].size", "got 0");
 }
 
 static void test_size_negative(void **state)
 {
     (void)state;
-    expect_error("bad_size_negative.cfg", 19, "populations[1].size", "got -5");
+    expect_error("bad_size_negative.cfg", 20, "populations[1].size", "got -5");
 }
 
 static void test_tau_negative(void **state)
 {
     (void)state;
-    expect_error("bad_tau_negative.cfg", 24, "populations[1].params.tau: expected a time > 0",
+    expect_error("bad_tau_negative.cfg", 25, "populations[1].params.tau: expected a time > 0",
                  "got \"-5 ms\"");
 }
 
 static void test_tau_zero(void **state)
 {
     (void)state;
-    expect_error("bad_tau_zero.cfg", 24, "populations[1].params.tau: expected a time > 0", "got 0");
+    expect_error("bad_tau_zero.cfg", 25, "populations[1].params.tau: expected a time > 0", "got 0");
 }
 
 static void test_synapse_tau_zero(void **state)
 {
     (void)state;
-    expect_error("bad_syn_tau.cfg", 34, "projections[0].synapse.tau: expected a time > 0",
+    expect_error("bad_syn_tau.cfg", 35, "projections[0].synapse.tau: expected a time > 0",
                  "got \"0 ms\"");
 }
 
 static void test_prob_negative(void **state)
 {
     (void)state;
-    expect_error("bad_prob_negative.cfg", 32, "projections[0].rule.prob", "got -0.1");
+    expect_error("bad_prob_negative.cfg", 33, "projections[0].rule.prob", "got -0.1");
 }
 
 static void test_prob_above_one(void **state)
 {
     (void)state;
-    expect_error("bad_prob_large.cfg", 32, "projections[0].rule.prob", "got 1.5");
+    expect_error("bad_prob_large.cfg", 33, "projections[0].rule.prob", "got 1.5");
 }
 
 static void test_prob_and_n(void **state)
 {
     (void)state;
-    expect_error("bad_prob_and_n.cfg", 32, "projections[0].rule",
+    expect_error("bad_prob_and_n.cfg", 33, "projections[0].rule",
                  "exactly one of \"prob\" or \"n\", got both");
 }
 
@@ -435,35 +466,35 @@ static void test_missing_required_key(void **state)
 {
     (void)state;
     /* Reported at the line of the enclosing group. */
-    expect_error("bad_missing_key.cfg", 20, "populations[1].params",
+    expect_error("bad_missing_key.cfg", 21, "populations[1].params",
                  "missing required key \"V_th\"");
 }
 
 static void test_delay_below_dt(void **state)
 {
     (void)state;
-    expect_error("bad_delay_short.cfg", 36, "projections[0].delay: expected a delay >= dt",
+    expect_error("bad_delay_short.cfg", 37, "projections[0].delay: expected a delay >= dt",
                  "got \"0.05 ms\"");
 }
 
 static void test_delay_not_multiple(void **state)
 {
     (void)state;
-    expect_error("bad_delay_multiple.cfg", 36, "projections[0].delay",
+    expect_error("bad_delay_multiple.cfg", 37, "projections[0].delay",
                  "got \"0.25 ms\" (2.5 steps)");
 }
 
 static void test_duration_not_multiple(void **state)
 {
     (void)state;
-    expect_error("bad_duration_multiple.cfg", 4, "run.duration",
+    expect_error("bad_duration_multiple.cfg", 5, "run.duration",
                  "got \"100.05 ms\" (1000.5 steps)");
 }
 
 static void test_nan_parameter(void **state)
 {
     (void)state;
-    expect_error("bad_nan.cfg", 22, "populations[1].params.V_th",
+    expect_error("bad_nan.cfg", 23, "populations[1].params.V_th",
                  "\"nan mV\", which is not a number");
 }
 
@@ -483,74 +514,74 @@ static void test_missing_file(void **state)
 static void test_unknown_rule_type(void **state)
 {
     (void)state;
-    expect_error("bad_rule_type.cfg", 32, "projections[0].rule.type", "got \"fixed_indegree\"");
+    expect_error("bad_rule_type.cfg", 33, "projections[0].rule.type", "got \"pairwise_bernoulli\"");
 }
 
 static void test_unknown_synapse_type(void **state)
 {
     (void)state;
-    expect_error("bad_synapse_type.cfg", 34, "projections[0].synapse.type", "got \"alpha\"");
+    expect_error("bad_synapse_type.cfg", 35, "projections[0].synapse.type", "got \"exp2\"");
 }
 
 static void test_unknown_output_type(void **state)
 {
     (void)state;
-    expect_error("bad_output_type.cfg", 35, "projections[0].output.type", "got \"cobra\"");
+    expect_error("bad_output_type.cfg", 36, "projections[0].output.type", "got \"cobra\"");
 }
 
 static void test_unknown_reset(void **state)
 {
     (void)state;
-    expect_error("bad_reset_type.cfg", 15, "populations[0].params.reset", "got \"medium\"");
+    expect_error("bad_reset_type.cfg", 16, "populations[0].params.reset", "got \"medium\"");
 }
 
 static void test_unknown_dist(void **state)
 {
     (void)state;
-    expect_error("bad_dist_type.cfg", 16, "populations[0].V_init.dist", "got \"gamma\"");
+    expect_error("bad_dist_type.cfg", 17, "populations[0].V_init.dist", "got \"gamma\"");
 }
 
 static void test_coba_without_E(void **state)
 {
     (void)state;
-    expect_error("bad_coba_no_E.cfg", 35, "projections[0].output", "missing required key \"E\"");
+    expect_error("bad_coba_no_E.cfg", 36, "projections[0].output", "missing required key \"E\"");
 }
 
 static void test_too_many_neurons(void **state)
 {
     (void)state;
-    expect_error("bad_too_many_neurons.cfg", 19, "populations[1].size", "got 4300000000");
+    expect_error("bad_too_many_neurons.cfg", 20, "populations[1].size", "got 4300000000");
 }
 
 static void test_too_many_synapses(void **state)
 {
     (void)state;
-    expect_error("bad_too_many_synapses.cfg", 32, "projections[0].rule",
+    expect_error("bad_too_many_synapses.cfg", 33, "projections[0].rule",
                  "1000 targets x 4000000000 pre neurons = 4000000000000");
 }
 
 static void test_uniform_high_not_above_low(void **state)
 {
     (void)state;
-    expect_error("bad_uniform_range.cfg", 16, "populations[0].V_init.high", "got \"-60 mV\"");
+    expect_error("bad_uniform_range.cfg", 17, "populations[0].V_init.high", "got \"-60 mV\"");
 }
 
 static void test_bad_population_name(void **state)
 {
     (void)state;
-    expect_error("bad_pop_name.cfg", 18, "populations[1].name", "got \"I 2\"");
+    expect_error("bad_pop_name.cfg", 19, "populations[1].name", "got \"I 2\"");
 }
 
 static void test_unknown_model(void **state)
 {
     (void)state;
-    expect_error("bad_model.cfg", 20, "populations[1].model", "got \"izhikevich\"");
+    expect_error("bad_model.cfg", 21, "populations[1].model", "got \"izhikevich\"");
 }
 
 static void test_seed_out_of_range(void **state)
 {
     (void)state;
-    expect_error("bad_seed.cfg", 5, "run.seed", "got 4294967296");
+    expect_error("bad_seed.cfg", 6, "run.seed", "got 4294967296");
 }
 
 /* ---- more error cases, from memory ---------------------------------------------------------- */
@@ -560,7 +591,8 @@ static void test_more_errors_from_string(void **state)
     (void)state;
     expect_string_error("", "missing required key \"run\"", NULL, NULL);
     expect_string_error(RUN "populations = ();", "mem.cfg:2: populations", "at least one", NULL);
-    expect_string_error(RUN "inputs = ();", "mem.cfg:2: unknown key \"inputs\"", NULL, NULL);
+    expect_string_error(RUN "inptus = ();", "mem.cfg:2: unknown key \"inptus\"",
+                        "did you mean \"inputs\"?", NULL);
     expect_string_error("run = { dt = 0.1; duration = \"0.05 ms\"; };", "mem.cfg:1: run.duration",
                         "expected a duration >= dt", "\"0.05 ms\"");
     expect_string_error("run = { dt = true; duration = 1; };", "mem.cfg:1: run.dt", "got true",
@@ -605,11 +637,15 @@ static void test_more_errors_from_string(void **state)
                             " synapse = { type = \"expon\"; tau = 1; };\n"
                             " output = { type = \"cuba\"; E = 0; }; } );",
                         "mem.cfg:6: projections[0].output: unknown key \"E\"", NULL, NULL);
-    expect_string_error(RUN
-                        "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
-                        "projections = ( { pre = \"A\"; post = \"A\";\n"
-                        " rule = { type = \"fixed_outdegree\"; n = 1; }; weight = \"1 mV\"; } );",
-                        "mem.cfg:4: projections[0].weight", "\"1 mV\", which is a voltage", NULL);
+    expect_string_error(
+        RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+            "projections = ( { pre = \"A\"; post = \"A\";\n"
+            " rule = { type = \"fixed_outdegree\"; n = 1; }; weight = \"1 mV\";\n"
+            " synapse = { type = \"expon\"; tau = 1; }; output = { type = \"cuba\"; };"
+            " } );",
+        "mem.cfg:4: projections[0].weight: expected a conductance (mS) or a current "
+        "(mA)",
+        "\"1 mV\", which is a voltage", NULL);
 }
 
 int main(void)
