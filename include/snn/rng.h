@@ -42,5 +42,27 @@ uint64_t snn_rng_below(snn_rng *r, uint64_t n);
 double snn_rng_normal(snn_rng *r);
 /* Binomial(n, p) deviate, exact in distribution for any n and p in [0, 1]. */
 uint64_t snn_rng_binomial(snn_rng *r, uint64_t n, double p);
+/* Hypergeometric deviate: the number of `good` items among `sample` items drawn without
+ * replacement from good + bad items (sample <= good + bad, good + bad < 2^53). */
+uint64_t snn_rng_hypergeometric(snn_rng *r, uint64_t good, uint64_t bad, uint64_t sample);
+
+/* Poisson(lambda) deviate, exact in distribution for lambda in [0, 1e9] (and accurate well
+ * beyond): inversion by sequential search from 0 for lambda < 10 (one uniform per draw, retried
+ * in the negligible case x > lambda + 10 sqrt(lambda + 1) + 10), Hormann's PTRS transformed
+ * rejection for lambda >= 10 (two uniforms per try, about 1.1 tries). lambda <= 0 or NaN gives 0
+ * and draws nothing; lambda = +inf gives UINT64_MAX. */
+uint64_t snn_rng_poisson(snn_rng *r, double lambda);
+
+/* The same sampler with its per-lambda constants computed once (exp(-lambda) and the search
+ * bound, or PTRS's hat constants), for a loop that draws many deviates of one lambda:
+ * snn_rng_poisson_prepared(r, &d) returns exactly what snn_rng_poisson(r, d.lambda) returns. */
+typedef struct {
+    double lambda;
+    int method; /* 0: constant 0 (or UINT64_MAX for +inf), 1: inversion, 2: PTRS */
+    double c[8];
+} snn_poisson_dist;
+
+void snn_poisson_prepare(snn_poisson_dist *d, double lambda);
+uint64_t snn_rng_poisson_prepared(snn_rng *r, const snn_poisson_dist *d);
 
 #endif
