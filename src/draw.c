@@ -1,0 +1,118 @@
+/*
+ * draw.c — per-synapse weights and delays and per-step Poisson counts, each from its own
+ * counter-based stream so that no value depends on the partition (see draw.h for the contract).
+ *
+ * Weights and delays are normals truncated by redrawing from the same stream (NEST's `redraw`),
+ * which is exact rejection sampling of the truncated normal. A delay window that holds little of
+ * the normal's mass would make that loop run for ever, so it is checked first with erfc and
+ * refused below SNN_DRAW_MIN_MASS; the check is a pure function of the parameters, the same on
+ * every rank.
+ */
+#include "snn/draw.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+
+#define SQRT1_2 0.70710678118654752440084436210485
+
+int64_t snn_time_to_steps(double t, double dt)
+{
+    double x = t / dt;
+    double ax = fabs(x);
+    double r = floor(ax + 0.5 + 1e-12 * ax);
+    if (!(r < 0x1.0p63)) /* also NaN */
+        r = 0x1.0p63 - 1024.0;
+    int64_t n = (int64_t)r;
+    return x < 0 ? -n : n;
+}
+
+double snn_draw_weight(uint32_t seed, uint32_t proj, uint64_t key, double mean, double std)
+{
+    if (std == 0.0)
+        return mean;
+    snn_rng r;
+    snn_rng_init(&r, seed, SNN_RNG_WEIGHT | proj, key, 0);
+    for (;;) {
+        double w = mean + std * snn_rng_normal(&r);
+        if (mean > 0.0 ? w > 0.0 : mean < 0.0 ? w < 0.0 : 1)
+            return w;
+    }
+}
+
+/* Upper tail of the standard normal, P(Z > x). */
+static double normal_q(double x)
+{
+    return 0.5 * erfc(x * SQRT1_2);
+}
+
+double snn_delay_window_mass(double mean, double std, double dt, double dmax)
+{
+    if (std == 0.0)
+        return mean >= dt && mean <= dmax ? 1.0 : 0.0;
+    if (!(dmax >= dt))
+        return 0.0;
+    double a = (dt - mean) / std, b = (dmax - mean) / std;
+    if (a >= 0.0)
+        return normal_q(a) - normal_q(b);
+    if (b <= 0.0)
+        return normal_q(-b) - normal_q(-a);
+    return 1.0 - normal_q(-a) - normal_q(b);
+}
+
+double snn_draw_delay_ms(uint32_t seed, uint32_t proj, uint64_t key, double mean, double std,
+                         double dt, double dmax)
+{
+    if (!isfinite(mean) || !isfinite(std) || !isfinite(dt) || !isfinite(dmax) || std < 0.0 ||
+        !(dt > 0.0) || dmax < dt)
+        return -1.0;
+    if (std == 0.0)
+        return mean;
+    if (!(snn_delay_window_mass(mean, std, dt, dmax) >= SNN_DRAW_MIN_MASS))
+        return -1.0;
+    snn_rng r;
+    snn_rng_init(&r, seed, SNN_RNG_DELAY | proj, key, 0);
+    for (;;) {
+        double d = mean + std * snn_rng_normal(&r);
+        if (d >= dt && d <= dmax)
+            return d;
+    }
+}
+
+int snn_draw_delay_steps(uint32_t seed, uint32_t proj, uint64_t key, double mean, double std,
+                         double dt, double dmax)
+{
+    if (std == 0.0) {
+        if (!isfinite(mean) || !(dt > 0.0))
+            return -1;
+        int64_t n = snn_time_to_steps(mean, dt);
+        if (n > INT_MAX)
+            return -1;
+        return n < 1 ? 1 : (int)n;
+    }
+    double d = snn_draw_delay_ms(seed, proj, key, mean, std, dt, dmax);
+    if (d < 0.0)
+        return -1;
+    int64_t n = snn_time_to_steps(d, dt);
+    if (n > INT_MAX)
+        return -1;
+    return n < 1 ? 1 : (int)n;
+}
+
+uint64_t snn_draw_poisson_count_prepared(uint32_t seed, uint32_t input_index, uint64_t gid,
+                                         uint64_t step, const snn_poisson_dist *d)
+{
+    if (d->method == 0) /* lambda <= 0, NaN or +inf: no stream needed */
+        return d->lambda > 0.0 ? UINT64_MAX : 0;
+    snn_rng r;
+    snn_rng_init(&r, seed, SNN_RNG_POISSON | input_index, gid, (uint32_t)step);
+    return snn_rng_poisson_prepared(&r, d);
+}
+
+uint64_t snn_draw_poisson_count(uint32_t seed, uint32_t input_index, uint64_t gid, uint64_t step,
+                                double lambda)
+{
+    snn_poisson_dist d;
+    snn_poisson_prepare(&d, lambda);
+    return snn_draw_poisson_count_prepared(seed, input_index, gid, step, &d);
+}
