@@ -396,11 +396,11 @@ static int bool_member(const parse_ctx *c, const config_setting_t *parent, const
 
 /* A quantity of any of n_dims dimensions (the first that fits). A bare number means the internal
  * unit of dims[0]. On failure the message is "expected <what>, got ..." with units.c's account of
- * what was found, so that it names every accepted dimension. */
+ * what was found, so that `what` can name every accepted dimension and why. */
 static int read_quantity_any(const parse_ctx *c, const field *f, const snn_dim *dims, int n_dims,
                              const char *what, double *out)
 {
-    if (n_dims == 1 || config_setting_type(f->s) != CONFIG_TYPE_STRING)
+    if (config_setting_type(f->s) != CONFIG_TYPE_STRING)
         return read_quantity(c, f, dims[0], what, out);
     const char *text = config_setting_get_string(f->s);
     char why[SNN_ERROR_MSG_LEN / 2], first[SNN_ERROR_MSG_LEN / 2] = "";

@@ -216,6 +216,8 @@ static void test_bare_numbers_and_defaults(void **state)
     assert_int_equal(m.run.n_steps, 1000);
     assert_int_equal(m.run.seed, 0);
     assert_string_equal(m.run.output_dir, "out");
+    assert_true(m.run.scale == 1.0);
+    assert_true(m.run.scale_k == 1.0);
     const snn_population *p = &m.pops[0];
     assert_true(p->lif.V_rest == -52.0 && p->lif.V_th == -50.0 && p->lif.V_reset == -60.0);
     assert_true(p->lif.tau == 10.0);
@@ -356,6 +358,454 @@ static void test_int_literals_not_confused(void **state)
     assert_string_equal(m.run.output_dir, "out_5000000000");
     assert_int_equal(m.run.seed, 0x7fffffff);
     snn_model_free(&m);
+}
+
+/* ---- neuron models, scale, rules, synapses, weights, delays, inputs (from memory) ----------- */
+
+static void test_iaf_psc_exp(void **state)
+{
+    (void)state;
+    snn_model m;
+    load_ok(RUN "populations = (\n"
+                " { name = \"D\"; size = 4; model = \"iaf_psc_exp\"; },\n"
+                " { name = \"P\"; size = 5; model = \"iaf_psc_exp\"; I_ext = \"376 pA\";\n"
+                "   params = { C_m = \"0.2 nF\"; tau_m = \"20 ms\"; E_L = \"-65 mV\";\n"
+                "     V_th = \"-0.05 V\"; V_reset = -65; t_ref = \"0.5 ms\"; };\n"
+                "   V_init = { dist = \"normal\"; mean = \"-68.28 mV\"; std = \"5.36 mV\"; }; },\n"
+                " { name = \"Q\"; size = 6; model = \"iaf_psc_exp\";\n"
+                "   params = { E_L = -60; V_th = -58; V_reset = -59; C_m = 100; }; },\n"
+                " { name = \"L\"; size = 1; " LIF " } );\n",
+            &m);
+    /* NEST's defaults; V_init defaults to E_L. */
+    const snn_population *d = &m.pops[0];
+    assert_int_equal(d->model, SNN_NEURON_IAF_PSC_EXP);
+    assert_true(d->iaf.C_m == 250.0);
+    assert_true(d->iaf.tau_m == 10.0);
+    assert_true(d->iaf.E_L == -70.0);
+    assert_true(d->iaf.V_th == -55.0);
+    assert_true(d->iaf.V_reset == -70.0);
+    assert_true(d->iaf.t_ref == 2.0);
+    assert_int_equal(d->V_init.kind, SNN_INIT_CONSTANT);
+    assert_true(d->V_init.a == -70.0);
+    assert_true(d->I_ext == 0.0);
+
+    const snn_population *p = &m.pops[1];
+    assert_int_equal(p->model, SNN_NEURON_IAF_PSC_EXP);
+    assert_near(p->iaf.C_m, 200.0, 1e-12);
+    assert_true(p->iaf.tau_m == 20.0);
+    assert_true(p->iaf.E_L == -65.0);
+    assert_near(p->iaf.V_th, -50.0, 1e-12);
+    assert_true(p->iaf.V_reset == -65.0);
+    assert_true(p->iaf.t_ref == 0.5);
+    assert_near(p->I_ext, 3.76e-7, 1e-20); /* 376 pA in mA */
+    assert_int_equal(p->V_init.kind, SNN_INIT_NORMAL);
+    assert_true(p->V_init.a == -68.28 && p->V_init.b == 5.36);
+
+    const snn_population *q = &m.pops[2];
+    assert_true(q->iaf.C_m == 100.0); /* a bare number is in pF */
+    assert_true(q->iaf.V_th == -58.0 && q->iaf.V_reset == -59.0);
+    assert_true(q->V_init.a == -60.0);
+    assert_true(q->iaf.tau_m == 10.0 && q->iaf.t_ref == 2.0);
+
+    assert_int_equal(m.pops[3].model, SNN_NEURON_LIF);
+    assert_true(m.pops[3].lif.V_rest == -52.0);
+    snn_model_free(&m);
+}
+
+#define PROJ(pre, post, rule)                                                                      \
+    " { pre = \"" pre "\"; post = \"" post "\"; rule = " rule "; weight = 1;"                      \
+    " synapse = { type = \"expon\"; tau = 1; }; output = { type = \"cuba\"; }; }"
+
+static void test_scale(void **state)
+{
+    (void)state;
+    snn_model m;
+    load_ok(
+        "run = { dt = 0.1; duration = 100; scale = 0.1; scale_k = 0.5; };\n"
+        "populations = ( { name = \"A\"; size = 20687; " LIF " },\n"
+        " { name = \"B\"; size = 15; " LIF " }, { name = \"C\"; size = 3; " LIF " } );\n"
+        "projections = (\n" PROJ("A", "A", "{ type = \"fixed_outdegree\"; n = 100; }") ",\n" PROJ("A", "A", "{ type = \"fixed_outdegree\"; n = 7; }") ",\n" PROJ(
+            "A", "B",
+            "{ type = \"fixed_indegree\"; n = 9; }") ",\n" PROJ("A", "A",
+                                                                "{ type = \"fixed_outdegree\"; "
+                                                                "prob = 0.1; }") ",\n" PROJ("A",
+                                                                                            "B",
+                                                                                            "{ "
+                                                                                            "type "
+                                                                                            "= "
+                                                                                            "\"fixe"
+                                                                                            "d_"
+                                                                                            "indegr"
+                                                                                            "ee\"; "
+                                                                                            "prob "
+                                                                                            "= "
+                                                                                            "0.1; "
+                                                                                            "}") ","
+                                                                                                 "\n" PROJ("A",
+                                                                                                           "A",
+                                                                                                           "{ type "
+                                                                                                           "= "
+                                                                                                           "\"fixed"
+                                                                                                           "_total_"
+                                                                                                           "number"
+                                                                                                           "\"; n "
+                                                                                                           "= "
+                                                                                                           "1000; "
+                                                                                                           "}") ","
+                                                                                                                "\n" PROJ("A", "A", "{ type = \"fixed_total_number\"; prob = 0.1009; }") ",\n" PROJ(
+                                                                                                                    "B",
+                                                                                                                    "B",
+                                                                                                                    "{ type = \"fixed_prob\"; prob = 0.2; }") " );\n",
+        &m);
+    assert_true(m.run.scale == 0.1);
+    assert_true(m.run.scale_k == 0.5);
+    /* max(1, llround(size * scale)): 2068.7 -> 2069 (not truncated), 1.5 -> 2, 0.3 -> 1. */
+    assert_int_equal(m.pops[0].size, 2069);
+    assert_int_equal(m.pops[1].size, 2);
+    assert_int_equal(m.pops[2].size, 1);
+    assert_int_equal(m.pops[1].offset, 2069);
+    assert_int_equal(m.pops[2].offset, 2071);
+    assert_int_equal(m.n_neurons, 2072);
+    assert_int_equal(m.projs[0].pre_size, 2069);
+    /* n times scale_k, rounded: 100 -> 50, 3.5 -> 4, 4.5 -> 5. */
+    assert_int_equal(m.projs[0].outdegree, 50);
+    assert_true(m.projs[0].prob == -1.0);
+    assert_int_equal(m.projs[1].outdegree, 4);
+    assert_int_equal(m.projs[2].indegree, 5);
+    /* prob: from the scaled sizes, no scale_k: int(0.1 * 2069) = 206. */
+    assert_int_equal(m.projs[3].outdegree, 206);
+    assert_true(m.projs[3].prob == 0.1);
+    assert_int_equal(m.projs[4].indegree, 206);
+    /* total n times scale * scale_k: 1000 * 0.05 = 50. */
+    assert_int_equal(m.projs[5].total_number, 50);
+    /* ln(1 - 0.1009) / ln(1 - 1 / 2069^2) = 455306.036 (bc -l), times scale_k 0.5. */
+    assert_int_equal(m.projs[6].total_number, 227653);
+    assert_int_equal(m.projs[7].rule, SNN_RULE_FIXED_PROB);
+    assert_true(m.projs[7].prob == 0.2);
+    snn_model_free(&m);
+}
+
+static void test_total_number_potjans_diesmann(void **state)
+{
+    (void)state;
+    /* L23E -> L23E and L4E -> L23E of the microcircuit at full scale. By hand (bc -l):
+     * ln(1 - 0.1009) / ln(1 - 1 / (20683 * 20683)) = 45499805.544 -> 45499806;
+     * ln(1 - 0.0437) / ln(1 - 1 / (21915 * 20683)) = 20253646.982 -> 20253647.
+     * (Evaluating ln((N - 1) / N) in double instead gives 45499804.888 -> 45499805.) */
+    snn_model m;
+    load_ok(
+        RUN
+        "populations = ( { name = \"L23E\"; size = 20683; " LIF " },\n"
+        " { name = \"L4E\"; size = 21915; " LIF " } );\n"
+        "projections = (\n" PROJ("L23E", "L23E", "{ type = \"fixed_total_number\"; prob = 0.1009; }") ",\n" PROJ(
+            "L4E", "L23E",
+            "{ type = \"fixed_total_number\"; prob = 0.0437; }") ",\n" PROJ("L4E", "L23E",
+                                                                            "{ type = "
+                                                                            "\"fixed_total_"
+                                                                            "number\"; prob = 0.0; "
+                                                                            "}") ",\n" PROJ("L4E",
+                                                                                            "L23E",
+                                                                                            "{ "
+                                                                                            "type "
+                                                                                            "= "
+                                                                                            "\"fixe"
+                                                                                            "d_"
+                                                                                            "total_"
+                                                                                            "number"
+                                                                                            "\"; n "
+                                                                                            "= "
+                                                                                            "12345;"
+                                                                                            " }") " );\n",
+        &m);
+    assert_int_equal(m.projs[0].rule, SNN_RULE_FIXED_TOTAL_NUMBER);
+    assert_int_equal(m.projs[0].total_number, 45499806);
+    assert_true(m.projs[0].prob == -1.0);
+    assert_int_equal(m.projs[0].outdegree, 0);
+    assert_int_equal(m.projs[0].indegree, 0);
+    assert_int_equal(m.projs[1].total_number, 20253647);
+    assert_int_equal(m.projs[2].total_number, 0);
+    assert_int_equal(m.projs[3].total_number, 12345);
+    snn_model_free(&m);
+}
+
+static void test_rules(void **state)
+{
+    (void)state;
+    snn_model m;
+    load_ok(RUN "populations = ( { name = \"A\"; size = 100; " LIF " },\n"
+                " { name = \"B\"; size = 40; " LIF " }, { name = \"C\"; size = 60; " LIF " } );\n"
+                "projections = (\n" PROJ("A", "A", "{ type = \"one_to_one\"; autapses = false; }") ",\n" PROJ("B", "C", "{ type = \"all_to_all\"; }") ",\n" PROJ(
+                    "A", "B",
+                    "{ type = \"fixed_prob\"; prob = 0.25; autapses = false;"
+                    " multapses = false; }") ",\n" PROJ("A", "B",
+                                                        "{ type = \"fixed_indegree\"; prob = 0.29; "
+                                                        "multapses = false; }") ",\n" PROJ("B", "A",
+                                                                                           "{ type "
+                                                                                           "= "
+                                                                                           "\"fixed"
+                                                                                           "_indegr"
+                                                                                           "ee\"; "
+                                                                                           "n = "
+                                                                                           "40; "
+                                                                                           "multaps"
+                                                                                           "es = "
+                                                                                           "false; "
+                                                                                           "}") ","
+                                                                                                "\n" PROJ(
+                                                                                                    "B",
+                                                                                                    "A",
+                                                                                                    "{ type = \"fixed_outdegree\"; n = 100; multapses = false;"
+                                                                                                    " autapses = true; }") ",\n"
+                                                                                                                           " { pre = [\"B\", \"C\"]; post = \"A\"; rule = { type = \"one_to_one\"; };"
+                                                                                                                           " weight = 1; synapse = { type = \"expon\"; tau = 1; };"
+                                                                                                                           " output = { type = \"cuba\"; }; } );\n",
+            &m);
+    const snn_projection *p = m.projs;
+    assert_int_equal(p[0].rule, SNN_RULE_ONE_TO_ONE);
+    assert_int_equal(p[0].autapses, 0);
+    assert_int_equal(p[0].multapses, 1); /* default, as NEST */
+    assert_true(p[0].prob == -1.0);
+    assert_int_equal(p[0].outdegree + p[0].indegree + p[0].total_number, 0);
+    assert_int_equal(p[1].rule, SNN_RULE_ALL_TO_ALL);
+    assert_int_equal(p[1].autapses, 1);
+    assert_int_equal(p[1].multapses, 1);
+    assert_int_equal(p[2].rule, SNN_RULE_FIXED_PROB);
+    assert_true(p[2].prob == 0.25);
+    assert_int_equal(p[2].autapses, 0);
+    assert_int_equal(p[2].multapses, 0);
+    assert_int_equal(p[3].rule, SNN_RULE_FIXED_INDEGREE);
+    /* int(0.29 * 100) = 28 in double arithmetic, as for the out-degree. */
+    assert_int_equal(p[3].indegree, 28);
+    assert_true(p[3].prob == -1.0);
+    assert_int_equal(p[4].indegree, 40); /* = pre size: allowed without multapses */
+    assert_int_equal(p[5].rule, SNN_RULE_FIXED_OUTDEGREE);
+    assert_int_equal(p[5].outdegree, 100);
+    assert_int_equal(p[5].autapses, 1);
+    assert_int_equal(p[5].multapses, 0);
+    assert_int_equal(p[6].pre_size, 100);
+    assert_int_equal(p[6].post_size, 100);
+    snn_model_free(&m);
+}
+
+#define SYN_PROJ(weight, synapse, output)                                                          \
+    " { pre = \"A\"; post = \"A\"; rule = { type = \"fixed_outdegree\"; n = 1; }; weight "         \
+    "= " weight "; synapse = " synapse ";" output " }"
+
+static void test_synapses_and_weights(void **state)
+{
+    (void)state;
+    snn_model m;
+    load_ok(
+        RUN
+        "populations = ( { name = \"A\"; size = 10; " LIF " } );\n"
+        "projections = (\n" SYN_PROJ("\"87.81 pA\"", "{ type = \"alpha\"; tau = \"2 ms\"; }", " output = { type = \"cuba\"; };") ",\n" SYN_PROJ("\"6 nS\"", "{ type = \"dual_expon\"; tau_rise = \"0.5 ms\"; tau_decay = 2; }", " output = { type = \"cuba\"; };") ",\n" SYN_PROJ(
+            "\"0.15 mV\"", "{ type = \"delta\"; }",
+            "") ",\n" SYN_PROJ("{ mean = -0.6; std = \"60 uV\"; }", "{ type = \"delta\"; }",
+                               " output = { type = \"cuba\"; };") ",\n" SYN_PROJ("{ mean = "
+                                                                                 "\"-67 nS\"; "
+                                                                                 "rel_std = "
+                                                                                 "0.1; }",
+                                                                                 "{ type = "
+                                                                                 "\"expon\"; "
+                                                                                 "tau = \"10 "
+                                                                                 "ms\"; }",
+                                                                                 " output = { "
+                                                                                 "type = "
+                                                                                 "\"coba\"; E "
+                                                                                 "= \"-80 "
+                                                                                 "mV\"; };") ","
+                                                                                             "\n" SYN_PROJ(
+                                                                                                 "{"
+                                                                                                 " "
+                                                                                                 "m"
+                                                                                                 "e"
+                                                                                                 "a"
+                                                                                                 "n"
+                                                                                                 " "
+                                                                                                 "="
+                                                                                                 " "
+                                                                                                 "\"87.81 pA\"; std = \"8.781 pA\"; }",
+                                                                                                 "{"
+                                                                                                 " "
+                                                                                                 "t"
+                                                                                                 "y"
+                                                                                                 "p"
+                                                                                                 "e"
+                                                                                                 " "
+                                                                                                 "="
+                                                                                                 " "
+                                                                                                 "\"expon\"; tau = 0.5; }",
+                                                                                                 " "
+                                                                                                 "o"
+                                                                                                 "u"
+                                                                                                 "t"
+                                                                                                 "p"
+                                                                                                 "u"
+                                                                                                 "t"
+                                                                                                 " "
+                                                                                                 "="
+                                                                                                 " "
+                                                                                                 "{"
+                                                                                                 " "
+                                                                                                 "t"
+                                                                                                 "y"
+                                                                                                 "p"
+                                                                                                 "e"
+                                                                                                 " "
+                                                                                                 "="
+                                                                                                 " "
+                                                                                                 "\"cuba\"; };") ",\n" SYN_PROJ("0.5",
+                                                                                                                                "{ type = \"expon\"; tau = 0.5; }",
+                                                                                                                                " output = { type = \"cuba\"; };") " );\n",
+        &m);
+    const snn_projection *p = m.projs;
+    assert_int_equal(p[0].synapse, SNN_SYN_ALPHA);
+    assert_true(p[0].syn_tau == 2.0);
+    assert_true(p[0].syn_tau_rise == 0.0);
+    assert_int_equal(p[0].output, SNN_OUTPUT_CUBA);
+    assert_near(p[0].weight, 8.781e-8, 1e-21); /* a current, in mA */
+    assert_true(p[0].weight_std == 0.0);
+    assert_int_equal(p[1].synapse, SNN_SYN_DUAL_EXPON);
+    assert_true(p[1].syn_tau_rise == 0.5);
+    assert_true(p[1].syn_tau == 2.0);
+    assert_near(p[1].weight, 6e-6, 1e-19); /* a conductance, in mS (= mA at 1 V) */
+    assert_int_equal(p[2].synapse, SNN_SYN_DELTA);
+    assert_int_equal(p[2].output, SNN_OUTPUT_CUBA);
+    assert_true(p[2].syn_tau == 0.0);
+    assert_true(p[2].weight == 0.15); /* mV */
+    assert_int_equal(p[3].synapse, SNN_SYN_DELTA);
+    assert_true(p[3].weight == -0.6);
+    assert_near(p[3].weight_std, 0.06, 1e-15);
+    assert_int_equal(p[4].synapse, SNN_SYN_EXPON);
+    assert_int_equal(p[4].output, SNN_OUTPUT_COBA);
+    assert_true(p[4].E == -80.0);
+    assert_near(p[4].weight, -6.7e-5, 1e-18);
+    assert_near(p[4].weight_std, 6.7e-6, 1e-19); /* |mean| * rel_std */
+    assert_true(p[4].weight_std > 0);
+    assert_near(p[5].weight, 8.781e-8, 1e-21);
+    assert_near(p[5].weight_std, 8.781e-9, 1e-22);
+    assert_true(p[6].weight == 0.5);
+    snn_model_free(&m);
+}
+
+#define DELAY_PROJ(delay)                                                                          \
+    " { pre = \"A\"; post = \"A\"; rule = { type = \"fixed_outdegree\"; n = 1; }; weight = 1;"     \
+    " synapse = { type = \"expon\"; tau = 1; }; output = { type = \"cuba\"; };" delay " }"
+
+static void test_delays(void **state)
+{
+    (void)state;
+    snn_model m;
+    load_ok(RUN "populations = ( { name = \"A\"; size = 10; " LIF " } );\n"
+                "projections = (\n" DELAY_PROJ(" delay = { mean = \"1.5 ms\"; rel_std = 0.5; };") ",\n" DELAY_PROJ(" delay = { mean = 0.8; std = \"0.4 ms\"; max = \"2 ms\"; };") ",\n" DELAY_PROJ(
+                    " delay = \"0.3 ms\";") ",\n" DELAY_PROJ("") ",\n" DELAY_PROJ(" delay = { mean "
+                                                                                  "= \"0.5 ms\"; "
+                                                                                  "std = 0; };") ","
+                                                                                                 "\n" DELAY_PROJ(
+                                                                                                     " delay = { mean = 1; std = 1; max = \"3276.8 ms\"; };") " );\n",
+            &m);
+    const snn_projection *p = m.projs;
+    /* Drawn: mean 1.5, std 0.75, max mean + 10 std = 9 ms. */
+    assert_true(p[0].delay == 1.5);
+    assert_true(p[0].delay_std == 0.75);
+    assert_true(p[0].delay_max == 9.0);
+    assert_int_equal(p[0].delay_steps, 15);
+    assert_int_equal(p[0].delay_min_steps, 1);
+    assert_int_equal(p[0].delay_max_steps, 90);
+    assert_true(p[1].delay == 0.8);
+    assert_true(p[1].delay_std == 0.4);
+    assert_true(p[1].delay_max == 2.0);
+    assert_int_equal(p[1].delay_steps, 8);
+    assert_int_equal(p[1].delay_min_steps, 1);
+    assert_int_equal(p[1].delay_max_steps, 20);
+    /* Constant. */
+    assert_true(p[2].delay == 0.3);
+    assert_true(p[2].delay_std == 0.0);
+    assert_true(p[2].delay_max == 0.3);
+    assert_int_equal(p[2].delay_steps, 3);
+    assert_int_equal(p[2].delay_min_steps, 3);
+    assert_int_equal(p[2].delay_max_steps, 3);
+    /* Default: one step. */
+    assert_true(p[3].delay == 0.1 && p[3].delay_max == 0.1 && p[3].delay_std == 0.0);
+    assert_int_equal(p[3].delay_steps, 1);
+    assert_int_equal(p[3].delay_min_steps, 1);
+    assert_int_equal(p[3].delay_max_steps, 1);
+    /* std = 0: a constant delay. */
+    assert_true(p[4].delay == 0.5 && p[4].delay_std == 0.0 && p[4].delay_max == 0.5);
+    assert_int_equal(p[4].delay_steps, 5);
+    assert_int_equal(p[4].delay_min_steps, 5);
+    assert_int_equal(p[4].delay_max_steps, 5);
+    /* The largest maximum that fits 16 bits: 2^15 steps. */
+    assert_int_equal(p[5].delay_max_steps, 32768);
+    snn_model_free(&m);
+}
+
+static void test_inputs(void **state)
+{
+    (void)state;
+    snn_model m;
+    load_ok(RUN "populations = ( { name = \"E\"; size = 10; " LIF " },\n"
+                " { name = \"I\"; size = 5; model = \"iaf_psc_exp\"; } );\n"
+                "inputs = (\n"
+                " { type = \"poisson\"; target = \"I\"; rate = \"8 Hz\"; n = 1600;"
+                " weight = \"87.81 pA\"; synapse = { type = \"expon\"; tau = \"0.5 ms\"; };"
+                " output = { type = \"cuba\"; }; dc_equivalent = true; },\n"
+                " { type = \"poisson\"; target = \"E\"; rate = \"0.3 kHz\"; weight = \"6 nS\";"
+                " synapse = { type = \"alpha\"; tau = 5; };"
+                " output = { type = \"coba\"; E = 0; }; },\n"
+                " { type = \"poisson\"; target = \"E\"; rate = 0; weight = \"0.1 mV\";"
+                " synapse = { type = \"delta\"; }; },\n"
+                " { type = \"step\"; target = \"E\"; times = (0, \"100 ms\", \"0.15 s\");"
+                " amplitudes = (\"0 mA\", \"2 pA\", -1e-9); },\n"
+                " { type = \"step\"; target = \"I\"; times = [\"5 ms\"]; amplitudes = [\"1 nA\"]; }"
+                " );\n",
+            &m);
+    assert_int_equal(m.n_inputs, 5);
+    const snn_input *in = m.inputs;
+    assert_int_equal(in[0].kind, SNN_INPUT_POISSON);
+    assert_int_equal(in[0].pop, 1);
+    assert_true(in[0].rate_hz == 8.0);
+    assert_int_equal(in[0].n_sources, 1600);
+    assert_near(in[0].weight, 8.781e-8, 1e-21);
+    assert_int_equal(in[0].synapse, SNN_SYN_EXPON);
+    assert_true(in[0].syn_tau == 0.5);
+    assert_int_equal(in[0].output, SNN_OUTPUT_CUBA);
+    assert_int_equal(in[0].dc_equivalent, 1);
+    assert_int_equal(in[0].n_points, 0);
+    assert_null(in[0].times);
+    assert_null(in[0].amplitudes);
+    assert_int_equal(in[0].line, 5);
+
+    assert_int_equal(in[1].pop, 0);
+    assert_near(in[1].rate_hz, 300.0, 1e-12);
+    assert_int_equal(in[1].n_sources, 1); /* default */
+    assert_near(in[1].weight, 6e-6, 1e-19);
+    assert_int_equal(in[1].synapse, SNN_SYN_ALPHA);
+    assert_true(in[1].syn_tau == 5.0);
+    assert_int_equal(in[1].output, SNN_OUTPUT_COBA);
+    assert_true(in[1].E == 0.0);
+    assert_int_equal(in[1].dc_equivalent, 0);
+    assert_int_equal(in[1].line, 6);
+
+    assert_true(in[2].rate_hz == 0.0);
+    assert_int_equal(in[2].synapse, SNN_SYN_DELTA);
+    assert_true(in[2].weight == 0.1);
+
+    assert_int_equal(in[3].kind, SNN_INPUT_STEP);
+    assert_int_equal(in[3].pop, 0);
+    assert_int_equal(in[3].n_points, 3);
+    assert_true(in[3].times[0] == 0.0 && in[3].times[1] == 100.0);
+    assert_near(in[3].times[2], 150.0, 1e-12);
+    assert_true(in[3].amplitudes[0] == 0.0);
+    assert_near(in[3].amplitudes[1], 2e-9, 1e-24);
+    assert_true(in[3].amplitudes[2] == -1e-9);
+    assert_int_equal(in[4].pop, 1);
+    assert_int_equal(in[4].n_points, 1);
+    assert_true(in[4].times[0] == 5.0);
+    assert_near(in[4].amplitudes[0], 1e-6, 1e-21);
+    snn_model_free(&m);
+    assert_int_equal(m.n_inputs, 0);
+    assert_null(m.inputs);
 }
 
 /* ---- error cases, one file each ------------------------------------------------------------- */
@@ -648,6 +1098,202 @@ static void test_more_errors_from_string(void **state)
         "\"1 mV\", which is a voltage", NULL);
 }
 
+/* ---- errors of the new keys, one file each ------------------------------------------------- */
+
+/* Each file is one valid network (iaf_psc_exp populations, a fixed_indegree projection with
+ * drawn delays, a Poisson and a step input) with one thing wrong. */
+typedef struct {
+    const char *file;
+    int line;
+    const char *key;
+    const char *value;
+} bad_file;
+
+static const bad_file bad_files[] = {
+    {"bad_scale.cfg", 7, "run.scale", "expected a factor > 0 (e.g. 0.1), got 0"},
+    {"bad_scale_k.cfg", 7, "run.scale_k", "got -0.5"},
+    {"bad_scale_too_many.cfg", 12, "populations[0].size",
+     "got 8000000000 with this population's 80 x run.scale 100000000 = 8000000000"},
+    {"bad_iaf_key.cfg", 15, "populations[0].params: unknown key \"tau\"",
+     "did you mean \"tau_m\"?"},
+    {"bad_iaf_reset.cfg", 17, "populations[0].params.V_reset",
+     "expected a reset potential < V_th = -50 mV (NEST requires V_reset < V_th), got \"-50 mV\""},
+    {"bad_iaf_cm.cfg", 14, "populations[0].params.C_m",
+     "expected a capacitance > 0 (e.g. \"250 pF\"), got \"0 pF\""},
+    {"bad_iaf_cm_unit.cfg", 14, "populations[0].params.C_m", "\"250 pA\", which is a current (mA)"},
+    {"bad_iaf_tau_m.cfg", 15, "populations[0].params.tau_m",
+     "expected a time > 0 (e.g. \"10 ms\"), got -10"},
+    {"bad_iaf_t_ref.cfg", 18, "populations[0].params.t_ref",
+     "expected a time >= 0 (e.g. \"2 ms\"), got \"-1 ms\""},
+    {"bad_fixed_prob_missing.cfg", 28, "projections[0].rule", "missing required key \"prob\""},
+    {"bad_fixed_prob_n.cfg", 28, "projections[0].rule: unknown key \"n\"",
+     "known keys: type, prob, autapses, multapses"},
+    {"bad_fixed_prob_large.cfg", 28, "projections[0].rule.prob",
+     "expected a probability in [0, 1] (e.g. 0.1), got 1.2"},
+    {"bad_one_to_one.cfg", 28, "projections[0].rule",
+     "expected pre and post of the same size for \"one_to_one\", got 80 pre and 100 post neurons"},
+    {"bad_total_prob_one.cfg", 28, "projections[0].rule.prob",
+     "expected a probability in [0, 1) (e.g. 0.1; p = 1 would need infinitely many synapses), got "
+     "1"},
+    {"bad_indegree_too_many.cfg", 28, "projections[0].rule",
+     "got 20000000000 sources x 100 post neurons = 2000000000000"},
+    {"bad_all_to_all_too_many.cfg", 28, "projections[0].rule",
+     "got 2000000 pre neurons x 2000020 post neurons = 4000040000000"},
+    {"bad_fixed_prob_too_many.cfg", 28, "projections[0].rule",
+     "got an expected 2.00002e+12 = prob 0.5 x 2000000 pre x 2000020 post neurons"},
+    {"bad_total_too_many.cfg", 28, "projections[0].rule", "got a total number of 2000000000000"},
+    {"bad_multapses.cfg", 28, "projections[0].rule",
+     "expected an in-degree (the pre size) of at most 80 with multapses = false (each pair at most "
+     "once), got 100"},
+    {"bad_autapses_type.cfg", 28, "projections[0].rule.autapses",
+     "expected true or false, got \"no\""},
+    {"bad_weight_cuba_dim.cfg", 29, "projections[0].weight",
+     "expected a conductance (mS) or a current (mA) for output \"cuba\" (e.g. \"0.1 mS\" or "
+     "\"87.81 pA\"), got \"1 mV\", which is a voltage (mV)"},
+    {"bad_weight_coba_dim.cfg", 29, "projections[0].weight",
+     "expected a conductance (mS) for output \"coba\" (e.g. \"6 nS\"), got \"87.81 pA\", which is "
+     "a current (mA)"},
+    {"bad_weight_delta_dim.cfg", 29, "projections[0].weight",
+     "expected a voltage (mV) for synapse \"delta\" (e.g. \"0.1 mV\"), got \"0.1 mS\", which is a "
+     "conductance (mS)"},
+    {"bad_weight_std.cfg", 31, "projections[0].weight.std", "got \"-1 pA\""},
+    {"bad_weight_std_both.cfg", 29, "projections[0].weight",
+     "expected exactly one of \"std\" or \"rel_std\", got both"},
+    {"bad_weight_zero_mean.cfg", 30, "projections[0].weight.mean",
+     "expected a non-zero mean when std > 0 (drawn weights keep the sign of the mean), got 0"},
+    {"bad_dual_expon.cfg", 33, "projections[0].synapse.tau_decay",
+     "expected a time > tau_rise = 2 ms, got \"1 ms\""},
+    {"bad_delta_coba.cfg", 31, "projections[0].output.type",
+     "expected \"cuba\" or no output group with synapse type \"delta\" (its weight is a jump in "
+     "V), got \"coba\""},
+    {"bad_delta_tau.cfg", 30, "projections[0].synapse: unknown key \"tau\"", "(known keys: type)"},
+    {"bad_delay_mean_short.cfg", 32, "projections[0].delay.mean",
+     "expected a mean delay >= dt = 0.1 ms, got \"0.05 ms\""},
+    {"bad_delay_std.cfg", 32, "projections[0].delay.std",
+     "expected a time >= 0 (e.g. \"2 ms\"), got \"-0.1 ms\""},
+    {"bad_delay_max.cfg", 35, "projections[0].delay.max",
+     "expected a maximum delay >= mean = 1.5 ms, got \"1 ms\""},
+    {"bad_delay_max_steps.cfg", 35, "projections[0].delay.max",
+     "at most 2^15 = 32768 steps of dt = 0.1 ms (drawn delays are stored in 16 bits), got \"5 s\" "
+     "(50000 steps)"},
+    {"bad_delay_default_max_steps.cfg", 32, "projections[0].delay",
+     "got mean + 10 std = 5100 ms (51000 steps)"},
+    {"bad_input_type.cfg", 37, "inputs[0].type",
+     "expected one of \"poisson\", \"step\", got \"sinusoidal\""},
+    {"bad_input_target.cfg", 38, "inputs[0].target", "unknown population \"X\" (known: E, I)"},
+    {"bad_input_rate.cfg", 39, "inputs[0].rate",
+     "expected a rate >= 0 (e.g. \"8 Hz\"), got \"-8 Hz\""},
+    {"bad_input_rate_unit.cfg", 39, "inputs[0].rate",
+     "expected a rate (Hz), got \"8 ms\", which is a time (ms)"},
+    {"bad_input_n.cfg", 40, "inputs[0].n",
+     "expected an integer number of sources >= 1 (e.g. 1600), got 0"},
+    {"bad_input_dc.cfg", 44, "inputs[0].dc_equivalent",
+     "expected false unless synapse is \"expon\" and output \"cuba\" (the DC equivalent is rate x "
+     "n x weight x tau), got true with synapse \"alpha\" and output \"cuba\""},
+    {"bad_input_weight_dist.cfg", 41, "inputs[0].weight",
+     "constant (an input's weight is not drawn), got a group { ... }"},
+    {"bad_input_key.cfg", 48, "inputs[1]: unknown key \"rate\"",
+     "known keys: type, target, times, amplitudes"},
+    {"bad_step_times.cfg", 48, "inputs[1].times[2]",
+     "expected a time > times[1] = 50 ms (times increase strictly), got \"50 ms\""},
+    {"bad_step_negative.cfg", 48, "inputs[1].times[0]",
+     "expected a time >= 0 (e.g. \"2 ms\"), got \"-1 ms\""},
+    {"bad_step_length.cfg", 49, "inputs[1].amplitudes",
+     "expected as many amplitudes as times (2, line 48), got 1"},
+    {"bad_step_amp_unit.cfg", 49, "inputs[1].amplitudes[1]", "\"1 mV\", which is a voltage (mV)"},
+    {"bad_step_empty.cfg", 48, "inputs[1].times",
+     "expected a non-empty array of times (e.g. [\"0 ms\", \"100 ms\"]), got an empty array []"},
+};
+
+static void test_bad_file(void **state)
+{
+    const bad_file *b = *state;
+    expect_error(b->file, b->line, b->key, b->value);
+}
+
+static void test_new_errors_from_string(void **state)
+{
+    (void)state;
+    /* With V_reset left at NEST's -70 mV, a threshold below it is blamed on V_th. */
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; model = \"iaf_psc_exp\";\n"
+                            " params = { V_th = \"-75 mV\"; }; } );",
+                        "mem.cfg:3: populations[0].params.V_th",
+                        "expected a threshold > V_reset = -70 mV (NEST requires V_reset < V_th)",
+                        "got \"-75 mV\"");
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; model = \"iaf_psc_exp\";\n"
+                            " params = { V_rest = -70; }; } );",
+                        "mem.cfg:3: populations[0].params: unknown key \"V_rest\"",
+                        "known keys: C_m, tau_m, E_L, V_th, V_reset, t_ref", NULL);
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF "\n"
+                            " params2 = 1; } );",
+                        "mem.cfg:3: populations[0]: unknown key \"params2\"", NULL, NULL);
+    expect_string_error("run = { dt = 0.1; duration = 1; scale = \"big\"; };", "run.scale",
+                        "expected a factor > 0 (e.g. 0.1), got \"big\"", NULL);
+    expect_string_error("run = { dt = 0.1; duration = 1; scale_k = 1e400; };", "run.scale_k",
+                        "got inf", NULL);
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                            "inputs = { type = \"step\"; };",
+                        "mem.cfg:3: inputs", "expected a list", "got a group");
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                            "inputs = ( { type = \"poisson\"; target = \"A\"; } );",
+                        "mem.cfg:3: inputs[0]", "missing required key \"rate\"", NULL);
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                            "inputs = ( { type = \"poisson\"; target = \"A\"; rate = 1;\n"
+                            " synapse = { type = \"expon\"; tau = 1; }; } );",
+                        "mem.cfg:3: inputs[0]", "missing required key \"output\"", NULL);
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                            "inputs = ( { type = \"step\"; target = \"A\"; times = [1, 2];\n"
+                            " amplitudes = [1, 2, 3]; } );",
+                        "mem.cfg:4: inputs[0].amplitudes",
+                        "expected as many amplitudes as times (2, line 3), got 3", NULL);
+    expect_string_error(RUN
+                        "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                        "projections = (" PROJ("A", "A", "{ type = \"all_to_all\"; n = 3; }") " );",
+                        "mem.cfg:3: projections[0].rule: unknown key \"n\"", NULL, NULL);
+    expect_string_error(RUN
+                        "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                        "projections = (" PROJ("A", "A", "{ type = \"fixed_indegree\"; }") " );",
+                        "projections[0].rule", "missing required key \"prob\" or \"n\"",
+                        "an integer number of sources >= 0");
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                            "projections = (" PROJ("A", "A",
+                                                   "{ type = \"fixed_outdegree\"; n = 6;"
+                                                   " multapses = false; }") " );",
+                        "projections[0].rule",
+                        "expected an out-degree (the post size) of at most 5 with multapses = "
+                        "false",
+                        "got 6");
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                            "projections = (" PROJ("A", "A",
+                                                   "{ type = \"fixed_total_number\"; n = 26;"
+                                                   " multapses = false; }") " );",
+                        "projections[0].rule", "(pre size x post size) of at most 25", "got 26");
+    expect_string_error(
+        RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+            "projections = (" SYN_PROJ("{ mean = 1; }", "{ type = \"delta\"; }", "") " );",
+        "projections[0].weight", "missing required key \"std\" or \"rel_std\"", NULL);
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                            "projections = (" SYN_PROJ("{ mean = 1; rel_std = -0.1; }",
+                                                       "{ type = \"delta\"; }", "") " );",
+                        "projections[0].weight.rel_std", "got -0.1", NULL);
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                            "projections = (" SYN_PROJ("{ mean = 1; std = 0; sd = 1; }",
+                                                       "{ type = \"delta\"; }", "") " );",
+                        "projections[0].weight: unknown key \"sd\"", NULL, NULL);
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                            "projections = (" DELAY_PROJ(" delay = { mean = 1; };") " );",
+                        "projections[0].delay", "missing required key \"std\" or \"rel_std\"",
+                        NULL);
+    expect_string_error(RUN
+                        "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                        "projections = (" DELAY_PROJ(" delay = { mean = 0.25; std = 0; };") " );",
+                        "projections[0].delay.mean", "expected a whole multiple of dt = 0.1 ms",
+                        "got 0.25 (2.5 steps)");
+    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                            "projections = (" DELAY_PROJ(" delay = true;") " );",
+                        "projections[0].delay", "expected a time > 0", "got true");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -691,6 +1337,23 @@ int main(void)
         cmocka_unit_test(test_unknown_model),
         cmocka_unit_test(test_seed_out_of_range),
         cmocka_unit_test(test_more_errors_from_string),
+        cmocka_unit_test(test_iaf_psc_exp),
+        cmocka_unit_test(test_scale),
+        cmocka_unit_test(test_total_number_potjans_diesmann),
+        cmocka_unit_test(test_rules),
+        cmocka_unit_test(test_synapses_and_weights),
+        cmocka_unit_test(test_delays),
+        cmocka_unit_test(test_inputs),
+        cmocka_unit_test(test_new_errors_from_string),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+
+    enum { N_BAD = sizeof bad_files / sizeof bad_files[0] };
+    struct CMUnitTest bad_tests[N_BAD];
+    for (int i = 0; i < N_BAD; i++) {
+        bad_tests[i] =
+            (struct CMUnitTest)cmocka_unit_test_prestate(test_bad_file, (void *)&bad_files[i]);
+        bad_tests[i].name = bad_files[i].file;
+    }
+    return failed + cmocka_run_group_tests(bad_tests, NULL, NULL);
 }
