@@ -412,6 +412,36 @@ static void test_iaf_psc_exp(void **state)
     snn_model_free(&m);
 }
 
+/* Loads head followed by "projections = ( <projs joined by commas> );" (projs NULL-terminated). */
+static void load_projs(const char *head, const char *const *projs, snn_model *m)
+{
+    char text[16384] = "";
+    size_t len = strlen(head);
+    assert_true(len < sizeof text);
+    memcpy(text, head, len + 1);
+    strncat(text, "projections = (\n", sizeof text - strlen(text) - 1);
+    for (const char *const *p = projs; *p; p++) {
+        if (p != projs)
+            strncat(text, ",\n", sizeof text - strlen(text) - 1);
+        strncat(text, *p, sizeof text - strlen(text) - 1);
+    }
+    strncat(text, " );\n", sizeof text - strlen(text) - 1);
+    assert_true(strlen(text) < sizeof text - 1);
+    load_ok(text, m);
+}
+
+/* One population "A" of 5 LIF neurons and the one projection proj; expects an error. */
+static void expect_proj_error(const char *proj, const char *n1, const char *n2, const char *n3)
+{
+    char text[4096];
+    int n = snprintf(text, sizeof text,
+                     RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
+                         "projections = ( %s );\n",
+                     proj);
+    assert_true(n > 0 && (size_t)n < sizeof text);
+    expect_string_error(text, n1, n2, n3);
+}
+
 #define PROJ(pre, post, rule)                                                                      \
     " { pre = \"" pre "\"; post = \"" post "\"; rule = " rule "; weight = 1;"                      \
     " synapse = { type = \"expon\"; tau = 1; }; output = { type = \"cuba\"; }; }"
@@ -419,44 +449,21 @@ static void test_iaf_psc_exp(void **state)
 static void test_scale(void **state)
 {
     (void)state;
+    static const char *const projs[] = {
+        PROJ("A", "A", "{ type = \"fixed_outdegree\"; n = 100; }"),
+        PROJ("A", "A", "{ type = \"fixed_outdegree\"; n = 7; }"),
+        PROJ("A", "B", "{ type = \"fixed_indegree\"; n = 9; }"),
+        PROJ("A", "A", "{ type = \"fixed_outdegree\"; prob = 0.1; }"),
+        PROJ("A", "B", "{ type = \"fixed_indegree\"; prob = 0.1; }"),
+        PROJ("A", "A", "{ type = \"fixed_total_number\"; n = 1000; }"),
+        PROJ("A", "A", "{ type = \"fixed_total_number\"; prob = 0.1009; }"),
+        PROJ("B", "B", "{ type = \"fixed_prob\"; prob = 0.2; }"),
+        NULL};
     snn_model m;
-    load_ok(
-        "run = { dt = 0.1; duration = 100; scale = 0.1; scale_k = 0.5; };\n"
-        "populations = ( { name = \"A\"; size = 20687; " LIF " },\n"
-        " { name = \"B\"; size = 15; " LIF " }, { name = \"C\"; size = 3; " LIF " } );\n"
-        "projections = (\n" PROJ("A", "A", "{ type = \"fixed_outdegree\"; n = 100; }") ",\n" PROJ("A", "A", "{ type = \"fixed_outdegree\"; n = 7; }") ",\n" PROJ(
-            "A", "B",
-            "{ type = \"fixed_indegree\"; n = 9; }") ",\n" PROJ("A", "A",
-                                                                "{ type = \"fixed_outdegree\"; "
-                                                                "prob = 0.1; }") ",\n" PROJ("A",
-                                                                                            "B",
-                                                                                            "{ "
-                                                                                            "type "
-                                                                                            "= "
-                                                                                            "\"fixe"
-                                                                                            "d_"
-                                                                                            "indegr"
-                                                                                            "ee\"; "
-                                                                                            "prob "
-                                                                                            "= "
-                                                                                            "0.1; "
-                                                                                            "}") ","
-                                                                                                 "\n" PROJ("A",
-                                                                                                           "A",
-                                                                                                           "{ type "
-                                                                                                           "= "
-                                                                                                           "\"fixed"
-                                                                                                           "_total_"
-                                                                                                           "number"
-                                                                                                           "\"; n "
-                                                                                                           "= "
-                                                                                                           "1000; "
-                                                                                                           "}") ","
-                                                                                                                "\n" PROJ("A", "A", "{ type = \"fixed_total_number\"; prob = 0.1009; }") ",\n" PROJ(
-                                                                                                                    "B",
-                                                                                                                    "B",
-                                                                                                                    "{ type = \"fixed_prob\"; prob = 0.2; }") " );\n",
-        &m);
+    load_projs("run = { dt = 0.1; duration = 100; scale = 0.1; scale_k = 0.5; };\n"
+               "populations = ( { name = \"A\"; size = 20687; " LIF " },\n"
+               " { name = \"B\"; size = 15; " LIF " }, { name = \"C\"; size = 3; " LIF " } );\n",
+               projs, &m);
     assert_true(m.run.scale == 0.1);
     assert_true(m.run.scale_k == 0.5);
     /* max(1, llround(size * scale)): 2068.7 -> 2069 (not truncated), 1.5 -> 2, 0.3 -> 1. */
@@ -492,31 +499,15 @@ static void test_total_number_potjans_diesmann(void **state)
      * ln(1 - 0.1009) / ln(1 - 1 / (20683 * 20683)) = 45499805.544 -> 45499806;
      * ln(1 - 0.0437) / ln(1 - 1 / (21915 * 20683)) = 20253646.982 -> 20253647.
      * (Evaluating ln((N - 1) / N) in double instead gives 45499804.888 -> 45499805.) */
+    static const char *const projs[] = {
+        PROJ("L23E", "L23E", "{ type = \"fixed_total_number\"; prob = 0.1009; }"),
+        PROJ("L4E", "L23E", "{ type = \"fixed_total_number\"; prob = 0.0437; }"),
+        PROJ("L4E", "L23E", "{ type = \"fixed_total_number\"; prob = 0.0; }"),
+        PROJ("L4E", "L23E", "{ type = \"fixed_total_number\"; n = 12345; }"), NULL};
     snn_model m;
-    load_ok(
-        RUN
-        "populations = ( { name = \"L23E\"; size = 20683; " LIF " },\n"
-        " { name = \"L4E\"; size = 21915; " LIF " } );\n"
-        "projections = (\n" PROJ("L23E", "L23E", "{ type = \"fixed_total_number\"; prob = 0.1009; }") ",\n" PROJ(
-            "L4E", "L23E",
-            "{ type = \"fixed_total_number\"; prob = 0.0437; }") ",\n" PROJ("L4E", "L23E",
-                                                                            "{ type = "
-                                                                            "\"fixed_total_"
-                                                                            "number\"; prob = 0.0; "
-                                                                            "}") ",\n" PROJ("L4E",
-                                                                                            "L23E",
-                                                                                            "{ "
-                                                                                            "type "
-                                                                                            "= "
-                                                                                            "\"fixe"
-                                                                                            "d_"
-                                                                                            "total_"
-                                                                                            "number"
-                                                                                            "\"; n "
-                                                                                            "= "
-                                                                                            "12345;"
-                                                                                            " }") " );\n",
-        &m);
+    load_projs(RUN "populations = ( { name = \"L23E\"; size = 20683; " LIF " },\n"
+                   " { name = \"L4E\"; size = 21915; " LIF " } );\n",
+               projs, &m);
     assert_int_equal(m.projs[0].rule, SNN_RULE_FIXED_TOTAL_NUMBER);
     assert_int_equal(m.projs[0].total_number, 45499806);
     assert_true(m.projs[0].prob == -1.0);
@@ -531,35 +522,23 @@ static void test_total_number_potjans_diesmann(void **state)
 static void test_rules(void **state)
 {
     (void)state;
+    static const char *const projs[] = {
+        PROJ("A", "A", "{ type = \"one_to_one\"; autapses = false; }"),
+        PROJ("B", "C", "{ type = \"all_to_all\"; }"),
+        PROJ("A", "B",
+             "{ type = \"fixed_prob\"; prob = 0.25; autapses = false; multapses = false; }"),
+        PROJ("A", "B", "{ type = \"fixed_indegree\"; prob = 0.29; multapses = false; }"),
+        PROJ("B", "A", "{ type = \"fixed_indegree\"; n = 40; multapses = false; }"),
+        PROJ("B", "A",
+             "{ type = \"fixed_outdegree\"; n = 100; multapses = false; autapses = true; }"),
+        " { pre = [\"B\", \"C\"]; post = \"A\"; rule = { type = \"one_to_one\"; }; weight = 1;"
+        " synapse = { type = \"expon\"; tau = 1; }; output = { type = \"cuba\"; }; }",
+        NULL};
     snn_model m;
-    load_ok(RUN "populations = ( { name = \"A\"; size = 100; " LIF " },\n"
-                " { name = \"B\"; size = 40; " LIF " }, { name = \"C\"; size = 60; " LIF " } );\n"
-                "projections = (\n" PROJ("A", "A", "{ type = \"one_to_one\"; autapses = false; }") ",\n" PROJ("B", "C", "{ type = \"all_to_all\"; }") ",\n" PROJ(
-                    "A", "B",
-                    "{ type = \"fixed_prob\"; prob = 0.25; autapses = false;"
-                    " multapses = false; }") ",\n" PROJ("A", "B",
-                                                        "{ type = \"fixed_indegree\"; prob = 0.29; "
-                                                        "multapses = false; }") ",\n" PROJ("B", "A",
-                                                                                           "{ type "
-                                                                                           "= "
-                                                                                           "\"fixed"
-                                                                                           "_indegr"
-                                                                                           "ee\"; "
-                                                                                           "n = "
-                                                                                           "40; "
-                                                                                           "multaps"
-                                                                                           "es = "
-                                                                                           "false; "
-                                                                                           "}") ","
-                                                                                                "\n" PROJ(
-                                                                                                    "B",
-                                                                                                    "A",
-                                                                                                    "{ type = \"fixed_outdegree\"; n = 100; multapses = false;"
-                                                                                                    " autapses = true; }") ",\n"
-                                                                                                                           " { pre = [\"B\", \"C\"]; post = \"A\"; rule = { type = \"one_to_one\"; };"
-                                                                                                                           " weight = 1; synapse = { type = \"expon\"; tau = 1; };"
-                                                                                                                           " output = { type = \"cuba\"; }; } );\n",
-            &m);
+    load_projs(RUN "populations = ( { name = \"A\"; size = 100; " LIF " },\n"
+                   " { name = \"B\"; size = 40; " LIF " }, { name = \"C\"; size = 60; " LIF
+                   " } );\n",
+               projs, &m);
     const snn_projection *p = m.projs;
     assert_int_equal(p[0].rule, SNN_RULE_ONE_TO_ONE);
     assert_int_equal(p[0].autapses, 0);
@@ -594,70 +573,22 @@ static void test_rules(void **state)
 static void test_synapses_and_weights(void **state)
 {
     (void)state;
+    static const char *const projs[] = {
+        SYN_PROJ("\"87.81 pA\"", "{ type = \"alpha\"; tau = \"2 ms\"; }",
+                 " output = { type = \"cuba\"; };"),
+        SYN_PROJ("\"6 nS\"", "{ type = \"dual_expon\"; tau_rise = \"0.5 ms\"; tau_decay = 2; }",
+                 " output = { type = \"cuba\"; };"),
+        SYN_PROJ("\"0.15 mV\"", "{ type = \"delta\"; }", ""),
+        SYN_PROJ("{ mean = -0.6; std = \"60 uV\"; }", "{ type = \"delta\"; }",
+                 " output = { type = \"cuba\"; };"),
+        SYN_PROJ("{ mean = \"-67 nS\"; rel_std = 0.1; }", "{ type = \"expon\"; tau = \"10 ms\"; }",
+                 " output = { type = \"coba\"; E = \"-80 mV\"; };"),
+        SYN_PROJ("{ mean = \"87.81 pA\"; std = \"8.781 pA\"; }", "{ type = \"expon\"; tau = 0.5; }",
+                 " output = { type = \"cuba\"; };"),
+        SYN_PROJ("0.5", "{ type = \"expon\"; tau = 0.5; }", " output = { type = \"cuba\"; };"),
+        NULL};
     snn_model m;
-    load_ok(
-        RUN
-        "populations = ( { name = \"A\"; size = 10; " LIF " } );\n"
-        "projections = (\n" SYN_PROJ("\"87.81 pA\"", "{ type = \"alpha\"; tau = \"2 ms\"; }", " output = { type = \"cuba\"; };") ",\n" SYN_PROJ("\"6 nS\"", "{ type = \"dual_expon\"; tau_rise = \"0.5 ms\"; tau_decay = 2; }", " output = { type = \"cuba\"; };") ",\n" SYN_PROJ(
-            "\"0.15 mV\"", "{ type = \"delta\"; }",
-            "") ",\n" SYN_PROJ("{ mean = -0.6; std = \"60 uV\"; }", "{ type = \"delta\"; }",
-                               " output = { type = \"cuba\"; };") ",\n" SYN_PROJ("{ mean = "
-                                                                                 "\"-67 nS\"; "
-                                                                                 "rel_std = "
-                                                                                 "0.1; }",
-                                                                                 "{ type = "
-                                                                                 "\"expon\"; "
-                                                                                 "tau = \"10 "
-                                                                                 "ms\"; }",
-                                                                                 " output = { "
-                                                                                 "type = "
-                                                                                 "\"coba\"; E "
-                                                                                 "= \"-80 "
-                                                                                 "mV\"; };") ","
-                                                                                             "\n" SYN_PROJ(
-                                                                                                 "{"
-                                                                                                 " "
-                                                                                                 "m"
-                                                                                                 "e"
-                                                                                                 "a"
-                                                                                                 "n"
-                                                                                                 " "
-                                                                                                 "="
-                                                                                                 " "
-                                                                                                 "\"87.81 pA\"; std = \"8.781 pA\"; }",
-                                                                                                 "{"
-                                                                                                 " "
-                                                                                                 "t"
-                                                                                                 "y"
-                                                                                                 "p"
-                                                                                                 "e"
-                                                                                                 " "
-                                                                                                 "="
-                                                                                                 " "
-                                                                                                 "\"expon\"; tau = 0.5; }",
-                                                                                                 " "
-                                                                                                 "o"
-                                                                                                 "u"
-                                                                                                 "t"
-                                                                                                 "p"
-                                                                                                 "u"
-                                                                                                 "t"
-                                                                                                 " "
-                                                                                                 "="
-                                                                                                 " "
-                                                                                                 "{"
-                                                                                                 " "
-                                                                                                 "t"
-                                                                                                 "y"
-                                                                                                 "p"
-                                                                                                 "e"
-                                                                                                 " "
-                                                                                                 "="
-                                                                                                 " "
-                                                                                                 "\"cuba\"; };") ",\n" SYN_PROJ("0.5",
-                                                                                                                                "{ type = \"expon\"; tau = 0.5; }",
-                                                                                                                                " output = { type = \"cuba\"; };") " );\n",
-        &m);
+    load_projs(RUN "populations = ( { name = \"A\"; size = 10; " LIF " } );\n", projs, &m);
     const snn_projection *p = m.projs;
     assert_int_equal(p[0].synapse, SNN_SYN_ALPHA);
     assert_true(p[0].syn_tau == 2.0);
@@ -695,15 +626,16 @@ static void test_synapses_and_weights(void **state)
 static void test_delays(void **state)
 {
     (void)state;
+    static const char *const projs[] = {
+        DELAY_PROJ(" delay = { mean = \"1.5 ms\"; rel_std = 0.5; };"),
+        DELAY_PROJ(" delay = { mean = 0.8; std = \"0.4 ms\"; max = \"2 ms\"; };"),
+        DELAY_PROJ(" delay = \"0.3 ms\";"),
+        DELAY_PROJ(""),
+        DELAY_PROJ(" delay = { mean = \"0.5 ms\"; std = 0; };"),
+        DELAY_PROJ(" delay = { mean = 1; std = 1; max = \"3276.8 ms\"; };"),
+        NULL};
     snn_model m;
-    load_ok(RUN "populations = ( { name = \"A\"; size = 10; " LIF " } );\n"
-                "projections = (\n" DELAY_PROJ(" delay = { mean = \"1.5 ms\"; rel_std = 0.5; };") ",\n" DELAY_PROJ(" delay = { mean = 0.8; std = \"0.4 ms\"; max = \"2 ms\"; };") ",\n" DELAY_PROJ(
-                    " delay = \"0.3 ms\";") ",\n" DELAY_PROJ("") ",\n" DELAY_PROJ(" delay = { mean "
-                                                                                  "= \"0.5 ms\"; "
-                                                                                  "std = 0; };") ","
-                                                                                                 "\n" DELAY_PROJ(
-                                                                                                     " delay = { mean = 1; std = 1; max = \"3276.8 ms\"; };") " );\n",
-            &m);
+    load_projs(RUN "populations = ( { name = \"A\"; size = 10; " LIF " } );\n", projs, &m);
     const snn_projection *p = m.projs;
     /* Drawn: mean 1.5, std 0.75, max mean + 10 std = 9 ms. */
     assert_true(p[0].delay == 1.5);
@@ -1246,52 +1178,31 @@ static void test_new_errors_from_string(void **state)
                             " amplitudes = [1, 2, 3]; } );",
                         "mem.cfg:4: inputs[0].amplitudes",
                         "expected as many amplitudes as times (2, line 3), got 3", NULL);
-    expect_string_error(RUN
-                        "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
-                        "projections = (" PROJ("A", "A", "{ type = \"all_to_all\"; n = 3; }") " );",
-                        "mem.cfg:3: projections[0].rule: unknown key \"n\"", NULL, NULL);
-    expect_string_error(RUN
-                        "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
-                        "projections = (" PROJ("A", "A", "{ type = \"fixed_indegree\"; }") " );",
-                        "projections[0].rule", "missing required key \"prob\" or \"n\"",
-                        "an integer number of sources >= 0");
-    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
-                            "projections = (" PROJ("A", "A",
-                                                   "{ type = \"fixed_outdegree\"; n = 6;"
-                                                   " multapses = false; }") " );",
-                        "projections[0].rule",
-                        "expected an out-degree (the post size) of at most 5 with multapses = "
-                        "false",
-                        "got 6");
-    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
-                            "projections = (" PROJ("A", "A",
-                                                   "{ type = \"fixed_total_number\"; n = 26;"
-                                                   " multapses = false; }") " );",
-                        "projections[0].rule", "(pre size x post size) of at most 25", "got 26");
-    expect_string_error(
-        RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
-            "projections = (" SYN_PROJ("{ mean = 1; }", "{ type = \"delta\"; }", "") " );",
-        "projections[0].weight", "missing required key \"std\" or \"rel_std\"", NULL);
-    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
-                            "projections = (" SYN_PROJ("{ mean = 1; rel_std = -0.1; }",
-                                                       "{ type = \"delta\"; }", "") " );",
-                        "projections[0].weight.rel_std", "got -0.1", NULL);
-    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
-                            "projections = (" SYN_PROJ("{ mean = 1; std = 0; sd = 1; }",
-                                                       "{ type = \"delta\"; }", "") " );",
-                        "projections[0].weight: unknown key \"sd\"", NULL, NULL);
-    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
-                            "projections = (" DELAY_PROJ(" delay = { mean = 1; };") " );",
-                        "projections[0].delay", "missing required key \"std\" or \"rel_std\"",
-                        NULL);
-    expect_string_error(RUN
-                        "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
-                        "projections = (" DELAY_PROJ(" delay = { mean = 0.25; std = 0; };") " );",
-                        "projections[0].delay.mean", "expected a whole multiple of dt = 0.1 ms",
-                        "got 0.25 (2.5 steps)");
-    expect_string_error(RUN "populations = ( { name = \"A\"; size = 5; " LIF " } );\n"
-                            "projections = (" DELAY_PROJ(" delay = true;") " );",
-                        "projections[0].delay", "expected a time > 0", "got true");
+    expect_proj_error(PROJ("A", "A", "{ type = \"all_to_all\"; n = 3; }"),
+                      "mem.cfg:3: projections[0].rule: unknown key \"n\"", NULL, NULL);
+    expect_proj_error(PROJ("A", "A", "{ type = \"fixed_indegree\"; }"), "projections[0].rule",
+                      "missing required key \"prob\" or \"n\"",
+                      "an integer number of sources >= 0");
+    expect_proj_error(PROJ("A", "A", "{ type = \"fixed_outdegree\"; n = 6; multapses = false; }"),
+                      "projections[0].rule",
+                      "expected an out-degree (the post size) of at most 5 with multapses = false",
+                      "got 6");
+    expect_proj_error(
+        PROJ("A", "A", "{ type = \"fixed_total_number\"; n = 26; multapses = false; }"),
+        "projections[0].rule", "(pre size x post size) of at most 25", "got 26");
+    expect_proj_error(SYN_PROJ("{ mean = 1; }", "{ type = \"delta\"; }", ""),
+                      "projections[0].weight", "missing required key \"std\" or \"rel_std\"", NULL);
+    expect_proj_error(SYN_PROJ("{ mean = 1; rel_std = -0.1; }", "{ type = \"delta\"; }", ""),
+                      "projections[0].weight.rel_std", "got -0.1", NULL);
+    expect_proj_error(SYN_PROJ("{ mean = 1; std = 0; sd = 1; }", "{ type = \"delta\"; }", ""),
+                      "projections[0].weight: unknown key \"sd\"", NULL, NULL);
+    expect_proj_error(DELAY_PROJ(" delay = { mean = 1; };"), "projections[0].delay",
+                      "missing required key \"std\" or \"rel_std\"", NULL);
+    expect_proj_error(DELAY_PROJ(" delay = { mean = 0.25; std = 0; };"),
+                      "projections[0].delay.mean", "expected a whole multiple of dt = 0.1 ms",
+                      "got 0.25 (2.5 steps)");
+    expect_proj_error(DELAY_PROJ(" delay = true;"), "projections[0].delay", "expected a time > 0",
+                      "got true");
 }
 
 int main(void)
