@@ -6,20 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-int snn_comm_init(snn_comm *c, MPI_Comm comm, size_t max_spikes, snn_error *err)
+int snn_comm_init(snn_comm *c, MPI_Comm comm, size_t expected_spikes, snn_error *err)
 {
     memset(c, 0, sizeof *c);
     c->comm = comm;
     if (MPI_Comm_rank(comm, &c->rank) != MPI_SUCCESS ||
         MPI_Comm_size(comm, &c->size) != MPI_SUCCESS)
         return snn_fail(err, SNN_ERR_MPI, "cannot query the MPI communicator");
-    if (max_spikes > (size_t)INT32_MAX)
-        return snn_fail(err, SNN_ERR_CONFIG,
-                        "%zu neurons: one step's spikes would exceed MPI's int counts (2^31 - 1)",
-                        max_spikes);
     c->counts = calloc((size_t)c->size, sizeof *c->counts);
     c->displs = calloc((size_t)c->size, sizeof *c->displs);
-    c->capacity = max_spikes > 0 ? max_spikes : 1;
+    c->capacity = expected_spikes > 0 ? expected_spikes : 1;
     c->recv = malloc(c->capacity * sizeof *c->recv);
     if (!c->counts || !c->displs || !c->recv) {
         snn_comm_free(c);
@@ -37,32 +33,44 @@ void snn_comm_free(snn_comm *c)
     c->recv = NULL;
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_u64(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
 }
 
-int snn_comm_exchange(snn_comm *c, const uint32_t *local, size_t n_local, const uint32_t **global,
+int snn_comm_exchange(snn_comm *c, const uint64_t *local, size_t n_local, const uint64_t **global,
                       size_t *n_global, snn_error *err)
 {
+    if (n_local > (size_t)INT32_MAX)
+        return snn_fail(err, SNN_ERR_INTERNAL,
+                        "spike exchange: %zu spikes on one rank exceed MPI's int counts", n_local);
     int n = (int)n_local;
     if (MPI_Allgather(&n, 1, MPI_INT, c->counts, 1, MPI_INT, c->comm) != MPI_SUCCESS)
         return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgather of counts failed");
     size_t total = 0;
     for (int r = 0; r < c->size; r++) {
+        if (total > (size_t)INT32_MAX)
+            return snn_fail(err, SNN_ERR_INTERNAL,
+                            "spike exchange: more than 2^31 spikes in one interval");
         c->displs[r] = (int)total;
         total += (size_t)c->counts[r];
     }
-    if (total > c->capacity)
-        return snn_fail(err, SNN_ERR_INTERNAL, "spike exchange: %zu spikes exceed %zu neurons",
-                        total, c->capacity);
-    if (MPI_Allgatherv(local, n, MPI_UINT32_T, c->recv, c->counts, c->displs, MPI_UINT32_T,
+    if (total > c->capacity) {
+        /* Rare (a burst larger than any before): grow by half again, never shrink. */
+        size_t cap = total + total / 2;
+        uint64_t *grown = realloc(c->recv, cap * sizeof *grown);
+        if (!grown)
+            return snn_fail(err, SNN_ERR_NOMEM, "spike exchange: cannot grow to %zu spikes", cap);
+        c->recv = grown;
+        c->capacity = cap;
+    }
+    if (MPI_Allgatherv(local, n, MPI_UINT64_T, c->recv, c->counts, c->displs, MPI_UINT64_T,
                        c->comm) != MPI_SUCCESS)
         return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgatherv failed");
-    /* Ranks and threads hold interleaved slices of every population: sort into global id
-     * order, which the delivery order and the spike file rely on. */
-    qsort(c->recv, total, sizeof *c->recv, cmp_u32);
+    /* Ranks and threads hold interleaved slices of every population: sort into (step, global
+     * id) order, which the delivery order and the spike file rely on. */
+    qsort(c->recv, total, sizeof *c->recv, cmp_u64);
     *global = c->recv;
     *n_global = total;
     return SNN_OK;

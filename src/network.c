@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "snn/connect.h"
+#include "snn/draw.h"
 #include "snn/rng.h"
 
 snn_range snn_network_slice(const snn_model *m, int pop, int rank, int n_ranks, int n_threads,
@@ -60,14 +61,16 @@ static int alloc_neurons(snn_network *net, snn_thread_state *ts, int t, snn_erro
     ts->V = malloc(nn * sizeof *ts->V);
     ts->last_spike = malloc(nn * sizeof *ts->last_spike);
     ts->g = calloc(nn * (nc > 0 ? nc : 1), sizeof *ts->g);
+    ts->h = calloc(nn * (nc > 0 ? nc : 1), sizeof *ts->h);
+    ts->refr = calloc(nn, sizeof *ts->refr);
     ts->ring = calloc(nn * (nc > 0 ? nc : 1) * (size_t)net->ring_len, sizeof *ts->ring);
-    ts->spikes = malloc(nn * sizeof *ts->spikes);
+    ts->spikes = malloc(nn * (size_t)net->min_delay * sizeof *ts->spikes);
     ts->spike_count = calloc(nn, sizeof *ts->spike_count);
     ts->isi_sum = calloc(nn, sizeof *ts->isi_sum);
     ts->isi_sq = calloc(nn, sizeof *ts->isi_sq);
     ts->syn = calloc(m->n_projs > 0 ? (size_t)m->n_projs : 1, sizeof *ts->syn);
-    if (!ts->V || !ts->last_spike || !ts->g || !ts->ring || !ts->spikes || !ts->spike_count ||
-        !ts->isi_sum || !ts->isi_sq || !ts->syn)
+    if (!ts->V || !ts->last_spike || !ts->g || !ts->h || !ts->refr || !ts->ring || !ts->spikes ||
+        !ts->spike_count || !ts->isi_sum || !ts->isi_sq || !ts->syn)
         return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate the state of %u neurons", n);
     for (int p = 0; p < m->n_pops; p++) {
         const snn_segment *sg = &ts->segs[p];
@@ -159,12 +162,137 @@ done:
     return status;
 }
 
+/* The projection's index spaces as global-id ranges, for rules that must recognise autapses. */
+static int index_ranges(const snn_model *m, const int *pops, int n, snn_range **out, snn_error *err)
+{
+    *out = malloc((size_t)(n > 0 ? n : 1) * sizeof **out);
+    if (!*out)
+        return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate index ranges");
+    for (int j = 0; j < n; j++) {
+        (*out)[j].begin = m->pops[pops[j]].offset;
+        (*out)[j].end = m->pops[pops[j]].offset + m->pops[pops[j]].size;
+    }
+    return SNN_OK;
+}
+
+static int cmp_edge(const void *a, const void *b)
+{
+    const snn_edge *x = a, *y = b;
+    if (x->pre != y->pre)
+        return x->pre < y->pre ? -1 : 1;
+    if (x->post != y->post)
+        return x->post < y->post ? -1 : 1;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+/* Any rule, any weight and delay distribution: generate the owned edges, sort them into
+ * (pre, post, key) order, and lay them out as CSR with per-synapse weights and delays drawn from
+ * streams keyed by each synapse's key, so nothing depends on the partition. */
+static int build_projection_generic(snn_network *net, snn_thread_state *ts, int p, int t,
+                                    snn_error *err)
+{
+    const snn_model *m = net->model;
+    const snn_projection *pr = &m->projs[p];
+    snn_synapses *sy = &ts->syn[p];
+    snn_range *pre_gids = NULL, *post_gids = NULL, *ranges = NULL;
+    uint32_t *local_begin = NULL;
+    snn_edge_list list = {0};
+    int status = index_ranges(m, pr->pre, pr->n_pre, &pre_gids, err);
+    if (status == SNN_OK)
+        status = index_ranges(m, pr->post, pr->n_post, &post_gids, err);
+    size_t n_lists = (size_t)(pr->n_post > 0 ? pr->n_post : 1);
+    ranges = calloc(n_lists, sizeof *ranges);
+    local_begin = calloc(n_lists, sizeof *local_begin);
+    sy->row = calloc(pr->pre_size + 1, sizeof *sy->row);
+    if (status == SNN_OK && (!ranges || !local_begin || !sy->row))
+        status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot allocate its rows", pr->name);
+    if (status != SNN_OK)
+        goto done;
+    int n_own = 0;
+    uint64_t base = 0;
+    for (int j = 0; j < pr->n_post; j++) {
+        int q = pr->post[j];
+        snn_range s = snn_network_slice(m, q, net->rank, net->n_ranks, net->n_threads, t);
+        if (s.end > s.begin) {
+            ranges[n_own].begin = base + s.begin;
+            ranges[n_own].end = base + s.end;
+            local_begin[n_own++] = ts->segs[q].begin;
+        }
+        base += m->pops[q].size;
+    }
+    snn_rule rule = {.rule = pr->rule,
+                     .n_pre = pr->pre_size,
+                     .n_post = pr->post_size,
+                     .prob = pr->prob,
+                     .outdegree = pr->outdegree,
+                     .indegree = pr->indegree,
+                     .total_number = pr->total_number,
+                     .autapses = pr->autapses,
+                     .multapses = pr->multapses,
+                     .n_pre_ranges = pr->n_pre,
+                     .n_post_ranges = pr->n_post,
+                     .pre_gids = pre_gids,
+                     .post_gids = post_gids};
+    if (n_own > 0) {
+        status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, ranges, n_own, &list, err);
+        if (status != SNN_OK)
+            goto done;
+    }
+    qsort(list.e, list.n, sizeof *list.e, cmp_edge);
+    size_t n = list.n;
+    sy->target = malloc((n > 0 ? n : 1) * sizeof *sy->target);
+    if (pr->weight_std > 0)
+        sy->weight = malloc((n > 0 ? n : 1) * sizeof *sy->weight);
+    if (pr->delay_std > 0)
+        sy->delay = malloc((n > 0 ? n : 1) * sizeof *sy->delay);
+    if (!sy->target || (pr->weight_std > 0 && !sy->weight) || (pr->delay_std > 0 && !sy->delay)) {
+        status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot allocate %zu synapses",
+                          pr->name, n);
+        goto done;
+    }
+    int r = 0;
+    for (size_t k = 0; k < n; k++) {
+        const snn_edge *e = &list.e[k];
+        sy->row[e->pre + 1]++;
+        for (r = 0; e->post >= ranges[r].end; r++)
+            ;
+        sy->target[k] = local_begin[r] + (uint32_t)(e->post - ranges[r].begin);
+        if (sy->weight)
+            sy->weight[k] = (snn_real)snn_draw_weight(m->run.seed, (uint32_t)p, e->key, pr->weight,
+                                                      pr->weight_std);
+        if (sy->delay)
+            sy->delay[k] =
+                (uint16_t)snn_draw_delay_steps(m->run.seed, (uint32_t)p, e->key, pr->delay,
+                                               pr->delay_std, m->run.dt, pr->delay_max);
+    }
+    for (uint64_t i = 0; i < pr->pre_size; i++)
+        sy->row[i + 1] += sy->row[i];
+    ts->n_syn += n;
+done:
+    free(list.e);
+    free(pre_gids);
+    free(post_gids);
+    free(ranges);
+    free(local_begin);
+    return status;
+}
+
+/* The tutorial's case (EventFixedProb with constant weight and delay) keeps its direct path:
+ * rows come out of the tree already sorted, with no edge list and no keys. */
+static int is_plain_outdegree(const snn_projection *pr)
+{
+    return pr->rule == SNN_RULE_FIXED_OUTDEGREE && pr->autapses && pr->multapses &&
+           pr->weight_std == 0 && pr->delay_std == 0;
+}
+
 static int build_thread(snn_network *net, int t, snn_error *err)
 {
     snn_thread_state *ts = &net->thr[t];
     int status = alloc_neurons(net, ts, t, err);
     for (int p = 0; status == SNN_OK && p < net->model->n_projs; p++)
-        status = build_projection(net, ts, p, t, err);
+        status = is_plain_outdegree(&net->model->projs[p])
+                     ? build_projection(net, ts, p, t, err)
+                     : build_projection_generic(net, ts, p, t, err);
     return status;
 }
 
@@ -189,6 +317,88 @@ static int check_index_lists(const snn_model *m, snn_error *err)
     return SNN_OK;
 }
 
+/* Does channel c reach population q (through a projection or a Poisson input)? */
+static int channel_reaches(const snn_model *m, const snn_channels *ch, int c, int q)
+{
+    for (int p = 0; p < m->n_projs; p++)
+        if (ch->proj_channel[p] == c)
+            for (int j = 0; j < m->projs[p].n_post; j++)
+                if (m->projs[p].post[j] == q)
+                    return 1;
+    for (int i = 0; i < m->n_inputs; i++)
+        if (ch->input_channel[i] == c && m->inputs[i].pop == q)
+            return 1;
+    return 0;
+}
+
+/* Neuron propagators; iaf_psc_exp takes current-based expon and delta synapses only. */
+static int setup_models(snn_network *net, const snn_model *m, snn_error *err)
+{
+    int nc = net->channels.n;
+    net->iaf = calloc((size_t)m->n_pops, sizeof *net->iaf);
+    net->iaf_syn = calloc((size_t)m->n_pops * (size_t)(nc > 0 ? nc : 1), sizeof *net->iaf_syn);
+    if (!net->iaf || !net->iaf_syn)
+        return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate neuron propagators");
+    for (int p = 0; p < m->n_pops; p++) {
+        const snn_population *pop = &m->pops[p];
+        net->I_ext[p] = (snn_real)pop->I_ext;
+        if (pop->model == SNN_NEURON_LIF) {
+            snn_lif_init(&net->lif[p], &pop->lif, m->run.dt);
+            continue;
+        }
+        snn_iaf_init(&net->iaf[p], &pop->iaf, m->run.dt);
+        /* The LIF threshold is what step 0 compares initial potentials with. */
+        net->lif[p].V_th = (snn_real)pop->iaf.V_th;
+        for (int c = 0; c < nc; c++) {
+            const snn_channel *ch = &net->channels.ch[c];
+            if (!channel_reaches(m, &net->channels, c, p))
+                continue;
+            if (ch->kind == SNN_SYN_DELTA)
+                continue;
+            if (ch->kind != SNN_SYN_EXPON || ch->output != SNN_OUTPUT_CUBA)
+                return snn_fail(err, SNN_ERR_CONFIG,
+                                "%s:%d: populations[%d] (\"%s\", model iaf_psc_exp): receives a "
+                                "synapse it cannot take: expected expon with cuba output or "
+                                "delta (NEST iaf_psc_exp is current-based), got %s",
+                                m->source, pop->line, p, pop->name,
+                                ch->kind != SNN_SYN_EXPON ? "another synapse kind" : "coba");
+            snn_iaf_syn_init(&net->iaf_syn[(size_t)p * (size_t)nc + (size_t)c], &pop->iaf, ch->tau,
+                             m->run.dt);
+        }
+    }
+    return SNN_OK;
+}
+
+/* Inputs: DC equivalents join the constant current; Poisson inputs get their distribution;
+ * step inputs their schedule in steps. */
+static int setup_inputs(snn_network *net, const snn_model *m, snn_error *err)
+{
+    net->inputs = calloc((size_t)(m->n_inputs > 0 ? m->n_inputs : 1), sizeof *net->inputs);
+    if (!net->inputs)
+        return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate inputs");
+    for (int i = 0; i < m->n_inputs; i++) {
+        const snn_input *in = &m->inputs[i];
+        snn_net_input *ni = &net->inputs[i];
+        ni->kind = in->kind;
+        ni->pop = in->pop;
+        ni->channel = net->channels.input_channel[i];
+        if (in->kind == SNN_INPUT_STEP) {
+            net->has_step_input = 1;
+            int status = snn_step_schedule_init(&ni->schedule, in, m->run.dt, err);
+            if (status != SNN_OK)
+                return status;
+        } else if (in->dc_equivalent) {
+            net->I_ext[in->pop] =
+                (snn_real)((double)net->I_ext[in->pop] + snn_input_dc_equivalent(in));
+        } else {
+            net->has_poisson_input = 1;
+            ni->weight = (snn_real)in->weight;
+            snn_poisson_prepare(&ni->dist, in->rate_hz * (double)in->n_sources * m->run.dt * 1e-3);
+        }
+    }
+    return SNN_OK;
+}
+
 static int setup_shared(snn_network *net, const snn_model *m, snn_error *err)
 {
     int status = check_index_lists(m, err);
@@ -204,11 +414,12 @@ static int setup_shared(snn_network *net, const snn_model *m, snn_error *err)
     net->thr = calloc((size_t)net->n_threads, sizeof *net->thr);
     if (!net->lif || !net->I_ext || !net->pre_base || !net->thr)
         return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate the network description");
-    for (int p = 0; p < m->n_pops; p++) {
-        snn_lif_init(&net->lif[p], &m->pops[p].lif, m->run.dt);
-        net->I_ext[p] = (snn_real)m->pops[p].I_ext;
-    }
-    int max_delay = 1;
+    status = setup_models(net, m, err);
+    if (status == SNN_OK)
+        status = setup_inputs(net, m, err);
+    if (status != SNN_OK)
+        return status;
+    int max_delay = 1, min_delay = INT32_MAX;
     for (int p = 0; p < m->n_projs; p++) {
         const snn_projection *pr = &m->projs[p];
         int64_t *pb = net->pre_base + (size_t)p * (size_t)m->n_pops;
@@ -219,10 +430,18 @@ static int setup_shared(snn_network *net, const snn_model *m, snn_error *err)
             pb[pr->pre[j]] = base;
             base += (int64_t)m->pops[pr->pre[j]].size;
         }
-        if (pr->delay_steps > max_delay)
-            max_delay = pr->delay_steps;
+        int dmax = pr->delay_max_steps > pr->delay_steps ? pr->delay_max_steps : pr->delay_steps;
+        int dmin = pr->delay_min_steps > 0 ? pr->delay_min_steps : pr->delay_steps;
+        if (dmax > max_delay)
+            max_delay = dmax;
+        if (dmin < min_delay)
+            min_delay = dmin;
     }
-    net->ring_len = max_delay + 1;
+    if (min_delay == INT32_MAX || min_delay < 1)
+        min_delay = 1;
+    net->min_delay = min_delay;
+    net->max_delay = max_delay;
+    net->ring_len = max_delay + min_delay;
     return SNN_OK;
 }
 
@@ -272,12 +491,16 @@ void snn_network_free(snn_network *net)
                 for (int p = 0; p < net->model->n_projs; p++) {
                     free(ts->syn[p].row);
                     free(ts->syn[p].target);
+                    free(ts->syn[p].weight);
+                    free(ts->syn[p].delay);
                 }
             free(ts->syn);
             free(ts->segs);
             free(ts->V);
             free(ts->last_spike);
             free(ts->g);
+            free(ts->h);
+            free(ts->refr);
             free(ts->ring);
             free(ts->spikes);
             free(ts->spike_count);
@@ -287,6 +510,12 @@ void snn_network_free(snn_network *net)
     }
     free(net->thr);
     free(net->lif);
+    free(net->iaf);
+    free(net->iaf_syn);
+    if (net->inputs)
+        for (int i = 0; i < net->model->n_inputs; i++)
+            snn_step_schedule_free(&net->inputs[i].schedule);
+    free(net->inputs);
     free(net->I_ext);
     free(net->pre_base);
     snn_channels_free(&net->channels);

@@ -1,9 +1,10 @@
 /*
  * simulate.c — the step loop (see include/snn/simulate.h for the order within a step).
  *
- * One OpenMP parallel region spans the whole run. Each thread updates its own neurons and
- * delivers into its own ring buffers; the master thread alone talks to MPI between two barriers
- * (MPI_THREAD_FUNNELED). Nothing is allocated inside the loop.
+ * One OpenMP parallel region spans the whole run. Each thread updates its own neurons for one
+ * exchange interval and delivers into its own ring buffers; the master thread alone talks to MPI
+ * between two barriers (MPI_THREAD_FUNNELED). Nothing is allocated inside the loop except when a
+ * burst of spikes outgrows every interval before it.
  */
 #include "snn/simulate.h"
 
@@ -11,56 +12,165 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snn/draw.h"
 #include "snn/output.h"
 
-/* Steps 1 and 2 for one thread: synapses take their arrivals, neurons integrate and spike. */
-static void update_thread(const snn_network *net, snn_thread_state *ts, uint64_t n)
+/* A spike of thread-local neuron i in step n (offset k in the interval): queue it, count it. */
+static inline void record_spike(snn_thread_state *ts, const snn_segment *sg, uint32_t i, uint64_t n,
+                                uint32_t k)
 {
-    const uint32_t N = ts->n;
-    const int L = net->ring_len, nc = net->channels.n;
-    const snn_channel *ch = net->channels.ch;
-    const size_t slot = (size_t)(n % (uint64_t)L);
-    for (int c = 0; c < nc; c++) {
-        snn_real *restrict g = ts->g + (size_t)c * N;
-        snn_real *restrict x = ts->ring + ((size_t)c * (size_t)L + slot) * N;
-        const snn_expon ex = ch[c].expon;
-        for (uint32_t i = 0; i < N; i++) {
-            g[i] = snn_expon_step(&ex, g[i], x[i]);
-            x[i] = 0;
-        }
+    ts->spikes[ts->n_spikes++] = snn_spike_pack(k, (uint32_t)(sg->gid_begin + (i - sg->begin)));
+    if (ts->spike_count[i] > 0) {
+        double isi = (double)((int64_t)n - ts->last_spike[i]);
+        ts->isi_sum[i] += isi;
+        ts->isi_sq[i] += isi * isi;
     }
-    ts->n_spikes = 0;
-    for (int p = 0; p < net->model->n_pops; p++) {
-        const snn_segment sg = ts->segs[p];
-        const snn_lif lif = net->lif[p];
-        const snn_real I_ext = net->I_ext[p];
-        snn_real *restrict V = ts->V;
-        for (uint32_t i = sg.begin; i < sg.end; i++) {
-            snn_real Vr = snn_lif_reset(&lif, V[i]);
-            snn_real I = I_ext;
-            for (int c = 0; c < nc; c++)
-                I = I + snn_output_current(ch[c].output, ch[c].E, ts->g[(size_t)c * N + i], Vr);
-            int refractory = (int64_t)n - ts->last_spike[i] < lif.ref_steps;
-            snn_real Vn = refractory ? Vr : snn_lif_integrate(&lif, Vr, I);
-            V[i] = Vn;
-            if (Vn >= lif.V_th) {
-                ts->spikes[ts->n_spikes++] = (uint32_t)(sg.gid_begin + (i - sg.begin));
-                if (ts->spike_count[i] > 0) {
-                    double isi = (double)((int64_t)n - ts->last_spike[i]);
-                    ts->isi_sum[i] += isi;
-                    ts->isi_sq[i] += isi * isi;
-                }
-                ts->spike_count[i]++;
-                ts->last_spike[i] = (int64_t)n;
-            }
+    ts->spike_count[i]++;
+    ts->last_spike[i] = (int64_t)n;
+}
+
+/* Poisson inputs of this segment's population: this step's counts times the weight, added to
+ * the arrivals of their channel (after the spikes, in input order: a fixed order). */
+static void add_poisson(const snn_network *net, snn_thread_state *ts, const snn_segment *sg,
+                        uint64_t n, size_t slot)
+{
+    const snn_model *m = net->model;
+    const size_t N = ts->n, L = (size_t)net->ring_len;
+    for (int j = 0; j < m->n_inputs; j++) {
+        const snn_net_input *in = &net->inputs[j];
+        if (in->kind != SNN_INPUT_POISSON || in->channel < 0 || in->pop != sg->pop)
+            continue;
+        snn_real *restrict x = ts->ring + ((size_t)in->channel * L + slot) * N;
+        for (uint32_t i = sg->begin; i < sg->end; i++) {
+            uint64_t gid = sg->gid_begin + (i - sg->begin);
+            uint64_t count =
+                snn_draw_poisson_count_prepared(m->run.seed, (uint32_t)j, gid, n, &in->dist);
+            if (count)
+                x[i] += (snn_real)count * in->weight;
         }
     }
 }
 
-/* Step 5 for one thread: the weights of its synapses into slot n + delay, in canonical order
- * (projection, then ascending presynaptic global id, then row order). */
-static void deliver_thread(const snn_network *net, snn_thread_state *ts, uint64_t n,
-                           const uint32_t *gids, const int *spop, size_t ns)
+/* The step current of population p in step n (0 before the first step). */
+static snn_real step_current(const snn_network *net, int p, uint64_t n)
+{
+    double I = 0;
+    for (int j = 0; j < net->model->n_inputs; j++)
+        if (net->inputs[j].kind == SNN_INPUT_STEP && net->inputs[j].pop == p)
+            I += snn_step_schedule_at(&net->inputs[j].schedule, n);
+    return (snn_real)I;
+}
+
+/* Model lif (brainpy.state order): synapses decay and take their arrivals, then V integrates
+ * I = I_ext + sum of outputs at the reset potential; delta jumps land after the integration. */
+static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_segment *sg,
+                       uint64_t n, uint32_t k, size_t slot)
+{
+    const size_t N = ts->n, L = (size_t)net->ring_len;
+    const int nc = net->channels.n;
+    const snn_channel *ch = net->channels.ch;
+    for (int c = 0; c < nc; c++) {
+        if (ch[c].kind == SNN_SYN_DELTA)
+            continue;
+        snn_real *restrict g = ts->g + (size_t)c * N, *restrict h = ts->h + (size_t)c * N;
+        snn_real *restrict x = ts->ring + ((size_t)c * L + slot) * N;
+        for (uint32_t i = sg->begin; i < sg->end; i++) {
+            snn_channel_step(&ch[c], &g[i], &h[i], x[i]);
+            x[i] = 0;
+        }
+    }
+    const snn_lif lif = net->lif[sg->pop];
+    snn_real I0 = net->I_ext[sg->pop];
+    if (net->has_step_input)
+        I0 = I0 + step_current(net, sg->pop, n);
+    snn_real *restrict V = ts->V;
+    for (uint32_t i = sg->begin; i < sg->end; i++) {
+        snn_real Vr = snn_lif_reset(&lif, V[i]);
+        snn_real I = I0;
+        for (int c = 0; c < nc; c++)
+            if (ch[c].kind != SNN_SYN_DELTA) {
+                snn_real gc =
+                    snn_channel_value(&ch[c], ts->g[(size_t)c * N + i], ts->h[(size_t)c * N + i]);
+                I = I + snn_output_current(ch[c].output, ch[c].E, gc, Vr);
+            }
+        int refractory = (int64_t)n - ts->last_spike[i] < lif.ref_steps;
+        snn_real Vn = refractory ? Vr : snn_lif_integrate(&lif, Vr, I);
+        for (int c = 0; c < nc; c++)
+            if (ch[c].kind == SNN_SYN_DELTA) {
+                snn_real *x = ts->ring + ((size_t)c * L + slot) * N + i;
+                if (!refractory)
+                    Vn = snn_delta_apply(Vn, *x);
+                *x = 0;
+            }
+        V[i] = Vn;
+        if (Vn >= lif.V_th)
+            record_spike(ts, sg, i, n, k);
+    }
+}
+
+/* Model iaf_psc_exp (NEST's order, see iaf_psc_exp.h): V from the currents of the previous
+ * step, then the currents decay and take this step's arrivals, then threshold and reset. The
+ * step current acts one step late, as NEST's step_current_generator does. */
+static void update_iaf(const snn_network *net, snn_thread_state *ts, const snn_segment *sg,
+                       uint64_t n, uint32_t k, size_t slot)
+{
+    const size_t N = ts->n, L = (size_t)net->ring_len;
+    const int nc = net->channels.n, p = sg->pop;
+    const snn_channel *ch = net->channels.ch;
+    const snn_iaf *iaf = &net->iaf[p];
+    const snn_iaf_syn *syn = net->iaf_syn + (size_t)p * (size_t)nc;
+    snn_real I = net->I_ext[p];
+    if (net->has_step_input)
+        I = I + step_current(net, p, n - 1);
+    for (uint32_t i = sg->begin; i < sg->end; i++) {
+        snn_real drive = 0;
+        for (int c = 0; c < nc; c++) {
+            snn_real *x = ts->ring + ((size_t)c * L + slot) * N + i;
+            if (ch[c].kind == SNN_SYN_DELTA) {
+                drive += *x;
+                *x = 0;
+            } else {
+                drive += syn[c].P21 * ts->g[(size_t)c * N + i];
+            }
+        }
+        snn_real V = snn_iaf_update_v(iaf, ts->V[i], drive, I, &ts->refr[i]);
+        for (int c = 0; c < nc; c++) {
+            if (ch[c].kind == SNN_SYN_DELTA)
+                continue;
+            snn_real *x = ts->ring + ((size_t)c * L + slot) * N + i;
+            snn_real *g = ts->g + (size_t)c * N + i;
+            *g = snn_iaf_syn_step(&syn[c], *g, *x);
+            *x = 0;
+        }
+        if (snn_iaf_spike(iaf, &V, &ts->refr[i]))
+            record_spike(ts, sg, i, n, k);
+        ts->V[i] = V;
+    }
+}
+
+/* Steps 1 and 2 for one thread: synapses take their arrivals, neurons integrate and spike.
+ * Spikes are appended to ts->spikes with their step offset k within the interval. */
+static void update_thread(const snn_network *net, snn_thread_state *ts, uint64_t n, uint32_t k)
+{
+    const size_t slot = (size_t)(n % (uint64_t)net->ring_len);
+    for (int p = 0; p < net->model->n_pops; p++) {
+        const snn_segment *sg = &ts->segs[p];
+        if (sg->end == sg->begin)
+            continue;
+        if (net->has_poisson_input)
+            add_poisson(net, ts, sg, n, slot);
+        if (net->model->pops[p].model == SNN_NEURON_IAF_PSC_EXP)
+            update_iaf(net, ts, sg, n, k, slot);
+        else
+            update_lif(net, ts, sg, n, k, slot);
+    }
+}
+
+/* Step 5 for one thread and the spikes of one step n: the weights of its synapses into slot
+ * n + delay, in canonical order (projection, then ascending presynaptic global id, then row
+ * order). */
+static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t n,
+                         const uint32_t *gids, const int *spop, size_t ns)
 {
     const snn_model *m = net->model;
     const uint32_t N = ts->n;
@@ -68,25 +178,55 @@ static void deliver_thread(const snn_network *net, snn_thread_state *ts, uint64_
     for (int p = 0; p < m->n_projs; p++) {
         const snn_projection *pr = &m->projs[p];
         const int c = net->channels.proj_channel[p];
-        const size_t slot = (size_t)((n + (uint64_t)pr->delay_steps) % L);
-        snn_real *restrict buf = ts->ring + ((size_t)c * L + slot) * N;
+        snn_real *restrict ring_c = ts->ring + (size_t)c * L * N;
         const snn_real w = (snn_real)pr->weight;
         const int64_t *pb = net->pre_base + (size_t)p * (size_t)m->n_pops;
-        const uint64_t *restrict row = ts->syn[p].row;
-        const uint32_t *restrict tgt = ts->syn[p].target;
+        const snn_synapses *sy = &ts->syn[p];
+        const uint64_t *restrict row = sy->row;
+        const uint32_t *restrict tgt = sy->target;
+        const snn_real *restrict wk = sy->weight;
+        const uint16_t *restrict dk = sy->delay;
+        snn_real *restrict buf = ring_c + (size_t)((n + (uint64_t)pr->delay_steps) % L) * N;
         for (size_t s = 0; s < ns; s++) {
             int q = spop[s];
             if (pb[q] < 0)
                 continue;
             uint64_t pre = (uint64_t)pb[q] + (gids[s] - m->pops[q].offset);
-            for (uint64_t k = row[pre]; k < row[pre + 1]; k++)
-                buf[tgt[k]] += w;
+            uint64_t k = row[pre], end = row[pre + 1];
+            if (!wk && !dk) {
+                for (; k < end; k++)
+                    buf[tgt[k]] += w;
+            } else {
+                for (; k < end; k++) {
+                    uint64_t d = dk ? dk[k] : (uint64_t)pr->delay_steps;
+                    ring_c[(size_t)((n + d) % L) * N + tgt[k]] += wk ? wk[k] : w;
+                }
+            }
         }
     }
 }
 
-/* Master thread: gather the threads' spikes, exchange them, tag each with its population. */
-static int exchange(snn_sim *s, const uint32_t **gids, size_t *ns, snn_error *err)
+/* Grows the per-spike arrays to the comm's capacity (rare: a burst larger than any before). */
+static int reserve(snn_sim *s, size_t n, snn_error *err)
+{
+    if (n <= s->cap)
+        return SNN_OK;
+    size_t cap = n + n / 2;
+    int *pop = realloc(s->spike_pop, cap * sizeof *pop);
+    if (pop)
+        s->spike_pop = pop;
+    uint32_t *g = realloc(s->gids, cap * sizeof *g);
+    if (g)
+        s->gids = g;
+    if (!pop || !g)
+        return snn_fail(err, SNN_ERR_NOMEM, "cannot grow spike buffers to %zu spikes", cap);
+    s->cap = cap;
+    return SNN_OK;
+}
+
+/* Master thread: gather the threads' spikes of one interval of `steps` steps, exchange them,
+ * tag each with its population and find where each step's spikes begin. */
+static int exchange(snn_sim *s, uint32_t steps, const uint64_t **spk, size_t *ns, snn_error *err)
 {
     snn_network *net = s->net;
     size_t nl = 0;
@@ -94,16 +234,51 @@ static int exchange(snn_sim *s, const uint32_t **gids, size_t *ns, snn_error *er
         memcpy(s->local + nl, net->thr[t].spikes, net->thr[t].n_spikes * sizeof *s->local);
         nl += net->thr[t].n_spikes;
     }
-    int status = snn_comm_exchange(s->comm, s->local, nl, gids, ns, err);
+    int status = snn_comm_exchange(s->comm, s->local, nl, spk, ns, err);
+    if (status == SNN_OK)
+        status = reserve(s, *ns, err);
     if (status != SNN_OK)
         return status;
     const snn_model *m = net->model;
+    uint32_t k = 0;
     int q = 0;
-    for (size_t k = 0; k < *ns; k++) {
-        while ((*gids)[k] >= m->pops[q].offset + m->pops[q].size)
+    s->step_begin[0] = 0;
+    for (size_t j = 0; j < *ns; j++) {
+        uint32_t kj = (uint32_t)((*spk)[j] >> 32), gid = (uint32_t)(*spk)[j];
+        while (k < kj) {
+            s->step_begin[++k] = j;
+            q = 0;
+        }
+        while (gid >= m->pops[q].offset + m->pops[q].size)
             q++;
-        s->spike_pop[k] = q;
+        s->spike_pop[j] = q;
+        s->gids[j] = gid;
     }
+    while (k < steps)
+        s->step_begin[++k] = *ns;
+    return SNN_OK;
+}
+
+/* Step 5 for one thread, for every step of the interval starting at step n0. */
+static void deliver_interval(const snn_sim *s, snn_thread_state *ts, uint64_t n0, uint32_t steps)
+{
+    for (uint32_t k = 0; k < steps; k++) {
+        size_t b = s->step_begin[k], e = s->step_begin[k + 1];
+        deliver_step(s->net, ts, n0 + k, s->gids + b, s->spike_pop + b, e - b);
+    }
+}
+
+static int alloc_buffers(snn_sim *s, snn_error *err)
+{
+    const snn_network *net = s->net;
+    size_t interval = (size_t)net->min_delay;
+    s->local = malloc((net->n_local > 0 ? net->n_local : 1) * interval * sizeof *s->local);
+    s->step_begin = malloc((interval + 1) * sizeof *s->step_begin);
+    s->cap = net->model->n_neurons > 0 ? net->model->n_neurons : 1;
+    s->spike_pop = malloc(s->cap * sizeof *s->spike_pop);
+    s->gids = malloc(s->cap * sizeof *s->gids);
+    if (!s->local || !s->step_begin || !s->spike_pop || !s->gids)
+        return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate spike buffers");
     return SNN_OK;
 }
 
@@ -112,13 +287,8 @@ int snn_sim_start(snn_sim *s, snn_network *net, snn_comm *comm, snn_error *err)
     memset(s, 0, sizeof *s);
     s->net = net;
     s->comm = comm;
-    s->local = malloc((net->n_local > 0 ? net->n_local : 1) * sizeof *s->local);
-    s->spike_pop =
-        malloc((net->model->n_neurons > 0 ? net->model->n_neurons : 1) * sizeof *s->spike_pop);
-    int status = SNN_OK;
-    if (!s->local || !s->spike_pop)
-        status = snn_fail(err, SNN_ERR_NOMEM, "cannot allocate spike buffers");
-    status = snn_comm_agree(comm, status, err);
+    s->interval = net->min_delay;
+    int status = snn_comm_agree(comm, alloc_buffers(s, err), err);
     if (status != SNN_OK)
         return status;
     /* Step 0: initial potentials at or above threshold act as spikes of step 0. */
@@ -126,20 +296,55 @@ int snn_sim_start(snn_sim *s, snn_network *net, snn_comm *comm, snn_error *err)
         snn_thread_state *ts = &net->thr[t];
         ts->n_spikes = 0;
         for (int p = 0; p < net->model->n_pops; p++) {
+            /* brainpy.state delivers initial states at or above threshold; NEST does not. */
+            if (net->model->pops[p].model != SNN_NEURON_LIF)
+                continue;
             const snn_segment sg = ts->segs[p];
             for (uint32_t i = sg.begin; i < sg.end; i++)
                 if (ts->V[i] >= net->lif[p].V_th)
-                    ts->spikes[ts->n_spikes++] = (uint32_t)(sg.gid_begin + (i - sg.begin));
+                    ts->spikes[ts->n_spikes++] =
+                        snn_spike_pack(0, (uint32_t)(sg.gid_begin + (i - sg.begin)));
         }
     }
-    const uint32_t *gids;
+    const uint64_t *spk;
     size_t ns;
-    status = exchange(s, &gids, &ns, err);
+    status = exchange(s, 1, &spk, &ns, err);
     if (status != SNN_OK)
         return status;
     for (int t = 0; t < net->n_threads; t++)
-        deliver_thread(net, &net->thr[t], 0, gids, s->spike_pop, ns);
+        deliver_interval(s, &net->thr[t], 0, 1);
     return SNN_OK;
+}
+
+int snn_sim_set_interval(snn_sim *s, int steps, snn_error *err)
+{
+    if (steps < 1 || steps > s->net->min_delay)
+        return snn_fail(err, SNN_ERR_USAGE,
+                        "exchange interval: expected 1 to %d steps (the minimum delay), got %d",
+                        s->net->min_delay, steps);
+    s->interval = steps;
+    return SNN_OK;
+}
+
+/* Master thread, between the barriers: exchange, record, report. */
+static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink sink, void *ctx,
+                       snn_progress *progress, snn_error *err)
+{
+    snn_timers *tm = &s->timers;
+    double t0 = omp_get_wtime();
+    const uint64_t *spk;
+    size_t ns;
+    int status = exchange(s, steps, &spk, &ns, err);
+    double t1 = omp_get_wtime();
+    tm->exchange += t1 - t0;
+    for (uint32_t k = 0; status == SNN_OK && sink && k < steps; k++) {
+        size_t b = s->step_begin[k], e = s->step_begin[k + 1];
+        status = sink(ctx, n0 + k, s->gids + b, e - b, err);
+    }
+    if (progress)
+        snn_progress_update(progress, n0 + steps - 1);
+    tm->output += omp_get_wtime() - t1;
+    return status;
 }
 
 int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ctx,
@@ -148,41 +353,35 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
     snn_network *net = s->net;
     const uint64_t first = s->step + 1, last = s->step + n_steps;
     int status = SNN_OK;
-    const uint32_t *gids = NULL;
-    size_t ns = 0;
     snn_timers *tm = &s->timers;
 #pragma omp parallel num_threads(net->n_threads)
     {
-        const int t = omp_get_thread_num();
-        snn_thread_state *ts = &net->thr[t];
-        double t0 = 0, t1;
-        for (uint64_t n = first; n <= last; n++) {
+        snn_thread_state *ts = &net->thr[omp_get_thread_num()];
+        double t0 = 0;
+        for (uint64_t n0 = first; n0 <= last; n0 += (uint64_t)s->interval) {
+            uint32_t steps =
+                (uint32_t)(last - n0 + 1 < (uint64_t)s->interval ? last - n0 + 1
+                                                                 : (uint64_t)s->interval);
 #pragma omp master
             t0 = omp_get_wtime();
-            update_thread(net, ts, n);
+            ts->n_spikes = 0;
+            for (uint32_t k = 0; k < steps; k++)
+                update_thread(net, ts, n0 + k, k);
 #pragma omp barrier
 #pragma omp master
             {
-                t1 = omp_get_wtime();
-                tm->update += t1 - t0;
-                status = exchange(s, &gids, &ns, err);
+                tm->update += omp_get_wtime() - t0;
+                status = communicate(s, n0, steps, sink, sink_ctx, progress, err);
                 t0 = omp_get_wtime();
-                tm->exchange += t0 - t1;
-                if (status == SNN_OK && sink)
-                    status = sink(sink_ctx, n, gids, ns, err);
-                if (progress)
-                    snn_progress_update(progress, n);
-                t1 = omp_get_wtime();
-                tm->output += t1 - t0;
             }
 #pragma omp barrier
             if (status != SNN_OK)
                 break;
-            deliver_thread(net, ts, n, gids, s->spike_pop, ns);
+            deliver_interval(s, ts, n0, steps);
 #pragma omp master
             {
-                tm->deliver += omp_get_wtime() - t1;
-                s->step = n;
+                tm->deliver += omp_get_wtime() - t0;
+                s->step = n0 + steps - 1;
             }
         }
     }
@@ -193,6 +392,7 @@ void snn_sim_free(snn_sim *s)
 {
     free(s->local);
     free(s->spike_pop);
-    s->local = NULL;
-    s->spike_pop = NULL;
+    free(s->gids);
+    free(s->step_begin);
+    memset(s, 0, sizeof *s);
 }

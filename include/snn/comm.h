@@ -1,8 +1,9 @@
 /*
  * comm.h — what the ranks say to each other: spikes, errors and sums.
  *
- * exchange: every rank contributes its step's spikes (global ids); every rank receives all
- * spikes, sorted by global id (MPI_Allgather of counts, then MPI_Allgatherv).
+ * exchange: every rank contributes the spikes of one exchange interval (min_delay steps), each
+ * packed as (step offset << 32 | global id); every rank receives all of them sorted, which is
+ * (step, global id) order (MPI_Allgather of counts, then one MPI_Allgatherv).
  * agree: every rank learns the first error any rank hit, so all stop together with one message.
  * With one rank the same code runs over MPI_COMM_SELF-sized communicators, which is how the step
  * loop is unit-tested without mpirun.
@@ -20,16 +21,23 @@ typedef struct {
     MPI_Comm comm;
     int rank, size;
     int *counts, *displs; /* [size] */
-    uint32_t *recv;       /* [capacity]: all spikes of one step */
-    size_t capacity;      /* total neurons: no step can have more spikes */
+    uint64_t *recv;       /* [capacity]: all spikes of one interval */
+    size_t capacity;      /* grown when an interval brings more */
 } snn_comm;
 
-int snn_comm_init(snn_comm *c, MPI_Comm comm, size_t max_spikes, snn_error *err);
+/* expected_spikes sizes the receive buffer; it grows (outside the common path) when needed. */
+int snn_comm_init(snn_comm *c, MPI_Comm comm, size_t expected_spikes, snn_error *err);
 void snn_comm_free(snn_comm *c);
 
+/* Packs a spike of step offset k (within the interval) and global id gid. */
+static inline uint64_t snn_spike_pack(uint32_t k, uint32_t gid)
+{
+    return (uint64_t)k << 32 | gid;
+}
+
 /* Collective. On return *global points into c (valid until the next exchange) and holds the
- * n_global spikes of all ranks in ascending global id. */
-int snn_comm_exchange(snn_comm *c, const uint32_t *local, size_t n_local, const uint32_t **global,
+ * n_global packed spikes of all ranks in ascending (step offset, global id) order. */
+int snn_comm_exchange(snn_comm *c, const uint64_t *local, size_t n_local, const uint64_t **global,
                       size_t *n_global, snn_error *err);
 
 /* Collective. status is this rank's result; returns the worst status over all ranks and, when it

@@ -18,8 +18,11 @@
 
 #include "snn/channel.h"
 #include "snn/error.h"
+#include "snn/iaf_psc_exp.h"
+#include "snn/input.h"
 #include "snn/lif.h"
 #include "snn/partition.h"
+#include "snn/rng.h"
 #include "snn/model.h"
 #include "snn/real.h"
 
@@ -30,10 +33,15 @@ typedef struct {
     uint64_t gid_begin; /* global id of the neuron at `begin` */
 } snn_segment;
 
-/* Incoming synapses of one projection on one thread, CSR by presynaptic index. */
+/* Incoming synapses of one projection on one thread, CSR by presynaptic index. Within a row,
+ * synapses are in (post index, key) order, the same for any partition. Weights and delays are
+ * stored per synapse only when the projection draws them; otherwise the projection's constant
+ * applies. */
 typedef struct {
     uint64_t *row;    /* [pre_size + 1] */
-    uint32_t *target; /* [row[pre_size]] thread-local neuron indices */
+    uint32_t *target; /* [n] thread-local neuron indices */
+    snn_real *weight; /* [n] or NULL */
+    uint16_t *delay;  /* [n] delay in steps, or NULL */
 } snn_synapses;
 
 typedef struct {
@@ -42,25 +50,43 @@ typedef struct {
     snn_real *V;         /* [n] membrane potential, stored un-reset */
     int64_t *last_spike; /* [n] step of the last spike */
     snn_real *g;         /* [n_channels * n] synapse states */
+    snn_real *h;         /* [n_channels * n] second states (alpha h, dual_expon rise) */
+    int32_t *refr;       /* [n] iaf_psc_exp: remaining refractory steps */
     snn_real *ring;      /* [n_channels * ring_len * n] arrivals by step */
     snn_synapses *syn;   /* [n_projs] */
     uint64_t n_syn;      /* synapses stored by this thread */
-    uint32_t *spikes;    /* [n] global ids of this step's spikes */
-    uint32_t n_spikes;
+    uint64_t *spikes;    /* [n * min_delay] this interval's spikes, snn_spike_pack(k, gid) */
+    size_t n_spikes;
     /* Per-neuron statistics for the summary. */
     uint32_t *spike_count; /* [n] */
     double *isi_sum;       /* [n] sum of inter-spike intervals, in steps */
     double *isi_sq;        /* [n] sum of their squares */
 } snn_thread_state;
 
+/* One external input, ready for the step loop. */
+typedef struct {
+    snn_input_kind kind;
+    int pop;
+    int channel;                /* poisson: the channel its counts arrive in */
+    snn_real weight;            /* poisson */
+    snn_poisson_dist dist;      /* poisson: Poisson(rate * n_sources * dt) per neuron and step */
+    snn_step_schedule schedule; /* step */
+} snn_net_input;
+
 typedef struct snn_network {
     const snn_model *model;
     int rank, n_ranks, n_threads;
     snn_channels channels;
-    snn_lif *lif;          /* [n_pops] propagators */
+    snn_lif *lif;          /* [n_pops] propagators (model lif) */
+    snn_iaf *iaf;          /* [n_pops] propagators (model iaf_psc_exp) */
+    snn_iaf_syn *iaf_syn;  /* [n_pops * n_channels] current propagators (iaf_psc_exp) */
+    snn_net_input *inputs; /* [n_inputs] */
+    int has_poisson_input, has_step_input;
     snn_real *I_ext;       /* [n_pops] */
     int64_t *pre_base;     /* [n_projs * n_pops]: pre index of the pop's neuron 0, or -1 */
-    int ring_len;          /* max delay + 1, in steps */
+    int min_delay;         /* steps: spikes are exchanged once per min_delay steps */
+    int max_delay;         /* steps */
+    int ring_len;          /* max_delay + min_delay, in steps */
     snn_thread_state *thr; /* [n_threads] */
     uint64_t n_local;      /* neurons on this rank */
     uint64_t n_syn_local;  /* synapses on this rank */

@@ -7,6 +7,11 @@
  *   3. the ranks exchange the step's spikes (all ranks get all spikes, sorted by global id);
  *   4. the spikes are handed to the sink (the spike file), stamped n*dt;
  *   5. each thread adds the weights of its own synapses into the ring-buffer slot n + delay.
+ * Steps 3 to 5 run once per exchange interval of min_delay steps (the shortest delay in the
+ * network): no spike can reach a synapse sooner, so the threads advance min_delay steps without
+ * talking to anyone, and one MPI_Allgatherv carries the interval's spikes with their step
+ * offsets. Arrivals are summed in the order (step, projection, global id, row position) either
+ * way, so the result is bit-identical to exchanging every step.
  * A delay of one step reproduces the reference: spikes of step n-1 reach the synapses at step n.
  * Step 0 is the initial state: neurons whose initial V is at or above threshold are delivered
  * like spikes (as the reference does) but are not recorded.
@@ -33,14 +38,22 @@ typedef struct {
 typedef struct {
     snn_network *net;
     snn_comm *comm;
-    uint64_t step;   /* last completed step; 0 after snn_sim_start */
-    uint32_t *local; /* [n_local] this rank's spikes of one step */
-    int *spike_pop;  /* [n_neurons] population of each spike of the step */
+    uint64_t step;      /* last completed step; 0 after snn_sim_start */
+    int interval;       /* steps per exchange: min_delay, or fewer (snn_sim_set_interval) */
+    uint64_t *local;    /* [n_local * min_delay] this rank's spikes of one interval */
+    size_t cap;         /* capacity of the per-spike arrays below (grown when needed) */
+    int *spike_pop;     /* [cap] population of each spike of the interval */
+    uint32_t *gids;     /* [cap] global id of each spike of the interval */
+    size_t *step_begin; /* [min_delay + 1] where each step's spikes start */
     snn_timers timers;
 } snn_sim;
 
 /* Collective. Allocates the loop's buffers and delivers the initial state (step 0). */
 int snn_sim_start(snn_sim *s, snn_network *net, snn_comm *comm, snn_error *err);
+
+/* Exchange every `steps` steps (1 <= steps <= min_delay); the default is min_delay. Used to check
+ * that batching changes nothing. */
+int snn_sim_set_interval(snn_sim *s, int steps, snn_error *err);
 
 /* Collective. Advances n_steps steps; sink may be NULL, progress may be NULL. */
 int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ctx,
