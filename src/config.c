@@ -4,8 +4,9 @@
  * The file is read by libconfig, walked group by group, and every key is checked: unknown keys,
  * types, units (through units.c), ranges and cross-references (population names) are all errors
  * that name the file, the line, the key path and what was expected versus what was found, on one
- * line. Derived quantities (offsets, sizes of index spaces, out-degrees, delay steps, number of
- * steps) are filled here so that later stages read plain numbers. See docs/config.md for the
+ * line. Derived quantities (sizes after run.scale, offsets, sizes of index spaces, in- and
+ * out-degrees and total numbers of synapses, delay steps and their range, number of steps) are
+ * filled here so that later stages read plain numbers. See docs/config.md for the
  * reference of every key. The parser keeps no state outside one call.
  */
 #include "snn/config.h"
