@@ -23,6 +23,9 @@ static const char usage[] =
     "  -o, --output DIR   write outputs to DIR instead of the config's run.output_dir\n"
     "  -t, --threads N    OpenMP threads per rank (default: OMP_NUM_THREADS or all cores)\n"
     "  -q, --quiet        no progress line and no summary\n"
+    "      --exchange-every-step\n"
+    "                     exchange spikes every step instead of once per minimum delay\n"
+    "                     (same results, slower; for checking)\n"
     "  -h, --help         this text\n"
     "  -V, --version      version, precision and library versions\n"
     "\n"
@@ -54,6 +57,8 @@ static int parse_args(int argc, char **argv, snn_run_options *o, int rank)
             return -1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
+        } else if (!strcmp(a, "--exchange-every-step")) {
+            o->exchange_every_step = 1;
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
             o->output_dir = argv[++i];
         } else if ((!strcmp(a, "-t") || !strcmp(a, "--threads")) && i + 1 < argc) {

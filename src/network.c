@@ -175,18 +175,63 @@ static int index_ranges(const snn_model *m, const int *pops, int n, snn_range **
     return SNN_OK;
 }
 
-static int cmp_edge(const void *a, const void *b)
+typedef struct {
+    uint32_t target;
+    uint64_t key;
+} target_key;
+
+static int cmp_target_key(const void *a, const void *b)
 {
-    const snn_edge *x = a, *y = b;
-    if (x->pre != y->pre)
-        return x->pre < y->pre ? -1 : 1;
-    if (x->post != y->post)
-        return x->post < y->post ? -1 : 1;
+    const target_key *x = a, *y = b;
+    if (x->target != y->target)
+        return x->target < y->target ? -1 : 1;
     return (x->key > y->key) - (x->key < y->key);
 }
 
-/* Any rule, any weight and delay distribution: generate the owned edges, sort them into
- * (pre, post, key) order, and lay them out as CSR with per-synapse weights and delays drawn from
+static int before(uint32_t ta, uint64_t ka, uint32_t tb, uint64_t kb)
+{
+    return ta < tb || (ta == tb && ka < kb);
+}
+
+/* Sorts one row by (target, key). Thread-local target order is global id order, so the result
+ * is the same on any partition. Rows usually arrive sorted; long unsorted ones go through qsort.
+ * Returns 0, or -1 if the temporary array cannot be allocated. */
+static int sort_row(uint32_t *tgt, uint64_t *key, uint64_t len)
+{
+    uint64_t i = 1;
+    while (i < len && !before(tgt[i], key[i], tgt[i - 1], key[i - 1]))
+        i++;
+    if (i >= len)
+        return 0;
+    if (len <= 64) {
+        for (; i < len; i++) {
+            uint32_t t = tgt[i];
+            uint64_t k = key[i], j = i;
+            for (; j > 0 && before(t, k, tgt[j - 1], key[j - 1]); j--) {
+                tgt[j] = tgt[j - 1];
+                key[j] = key[j - 1];
+            }
+            tgt[j] = t;
+            key[j] = k;
+        }
+        return 0;
+    }
+    target_key *tk = malloc(len * sizeof *tk);
+    if (!tk)
+        return -1;
+    for (uint64_t j = 0; j < len; j++)
+        tk[j] = (target_key){tgt[j], key[j]};
+    qsort(tk, len, sizeof *tk, cmp_target_key);
+    for (uint64_t j = 0; j < len; j++) {
+        tgt[j] = tk[j].target;
+        key[j] = tk[j].key;
+    }
+    free(tk);
+    return 0;
+}
+
+/* Any rule, any weight and delay distribution: generate the owned edges, lay them out as CSR
+ * by pre with each row in (target, key) order, and draw per-synapse weights and delays from
  * streams keyed by each synapse's key, so nothing depends on the partition. */
 static int build_projection_generic(snn_network *net, snn_thread_state *ts, int p, int t,
                                     snn_error *err)
@@ -238,35 +283,52 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
         if (status != SNN_OK)
             goto done;
     }
-    qsort(list.e, list.n, sizeof *list.e, cmp_edge);
     size_t n = list.n;
     sy->target = malloc((n > 0 ? n : 1) * sizeof *sy->target);
+    uint64_t *keys = malloc((n > 0 ? n : 1) * sizeof *keys);
     if (pr->weight_std > 0)
         sy->weight = malloc((n > 0 ? n : 1) * sizeof *sy->weight);
     if (pr->delay_std > 0)
         sy->delay = malloc((n > 0 ? n : 1) * sizeof *sy->delay);
-    if (!sy->target || (pr->weight_std > 0 && !sy->weight) || (pr->delay_std > 0 && !sy->delay)) {
+    if (!sy->target || !keys || (pr->weight_std > 0 && !sy->weight) ||
+        (pr->delay_std > 0 && !sy->delay)) {
+        free(keys);
         status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot allocate %zu synapses",
                           pr->name, n);
         goto done;
     }
-    int r = 0;
+    /* Counting sort by pre straight into the CSR slots (row[pre] is the cursor meanwhile),
+     * then each row into (post, key) order: canonical whatever order the rule produced. */
+    for (size_t k = 0; k < n; k++)
+        sy->row[list.e[k].pre + 1]++;
+    for (uint64_t i = 0; i < pr->pre_size; i++)
+        sy->row[i + 1] += sy->row[i];
     for (size_t k = 0; k < n; k++) {
         const snn_edge *e = &list.e[k];
-        sy->row[e->pre + 1]++;
-        for (r = 0; e->post >= ranges[r].end; r++)
-            ;
-        sy->target[k] = local_begin[r] + (uint32_t)(e->post - ranges[r].begin);
+        int r = 0;
+        while (e->post >= ranges[r].end)
+            r++;
+        uint64_t pos = sy->row[e->pre]++;
+        sy->target[pos] = local_begin[r] + (uint32_t)(e->post - ranges[r].begin);
+        keys[pos] = e->key;
+    }
+    for (uint64_t i = pr->pre_size; i > 0; i--) /* undo the cursors: row[i] = old row[i-1] */
+        sy->row[i] = sy->row[i - 1];
+    sy->row[0] = 0;
+    for (uint64_t i = 0; i < pr->pre_size && status == SNN_OK; i++)
+        if (sort_row(sy->target + sy->row[i], keys + sy->row[i], sy->row[i + 1] - sy->row[i]))
+            status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot sort a row", pr->name);
+    for (size_t k = 0; k < n; k++) {
         if (sy->weight)
-            sy->weight[k] = (snn_real)snn_draw_weight(m->run.seed, (uint32_t)p, e->key, pr->weight,
+            sy->weight[k] = (snn_real)snn_draw_weight(m->run.seed, (uint32_t)p, keys[k], pr->weight,
                                                       pr->weight_std);
         if (sy->delay)
             sy->delay[k] =
-                (uint16_t)snn_draw_delay_steps(m->run.seed, (uint32_t)p, e->key, pr->delay,
+                (uint16_t)snn_draw_delay_steps(m->run.seed, (uint32_t)p, keys[k], pr->delay,
                                                pr->delay_std, m->run.dt, pr->delay_max);
     }
-    for (uint64_t i = 0; i < pr->pre_size; i++)
-        sy->row[i + 1] += sy->row[i];
+    free(keys);
+
     ts->n_syn += n;
 done:
     free(list.e);

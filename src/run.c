@@ -153,6 +153,8 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     status = snn_sim_start(&r->sim, &r->net, &r->comm, err);
+    if (status == SNN_OK && o->exchange_every_step)
+        status = snn_sim_set_interval(&r->sim, 1, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     snn_progress progress;

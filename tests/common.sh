@@ -36,3 +36,12 @@ with h5py.File(sys.argv[1], "r") as f:
     print(sum(len(g["timestamps"]) for g in f["spikes"].values()))
 PY
 }
+
+# reduced CFG SCALE DURATION OUT: a copy of CFG with run.scale = SCALE and run.duration = DURATION
+# (e.g. "50 ms"), for quick whole-program tests of the large example networks.
+reduced() {
+    sed -E -e "s/^([[:space:]]*duration[[:space:]]*=)[^;]*;/\1 \"$3\";/" \
+        -e "/^[[:space:]]*scale[[:space:]]*=/d" \
+        -e "s/^([[:space:]]*dt[[:space:]]*=[^;]*;)/\1 scale = $2;/" "$1" >"$4"
+    grep -q "scale = $2;" "$4" || fail "could not set the scale in $4"
+}
