@@ -48,7 +48,9 @@
  * 1e9 and are in mV per mA. Propagators are computed in double and stored as snn_real.
  *
  * State per neuron: V (mV, absolute, as recorded; integrated as y = V - E_L), i_c (mA, one per
- * channel), r (remaining refractory steps, int32_t). Recordable: V, i_c.
+ * channel), r (remaining refractory steps, int32_t; initially 0, as are the i_c). Recordable:
+ * V, i_c. In single precision the absolute V is rounded to ~7.6e-6 mV near -70 mV every step;
+ * over a trajectory that adds up to a few such ulps (NEST keeps y in double).
  *
  * A delta synapse (a jump of w mV, synapse.h) on this neuron is added to `drive` in step (1):
  * it then acts in the step it arrives and is discarded while refractory, as in NEST's

@@ -33,8 +33,8 @@
  *   dg_rise/dt  = -g_rise  / tau_rise  + sum_k w_k delta(t - t_k)
  *   dg_decay/dt = -g_decay / tau_decay + sum_k w_k delta(t - t_k)
  *   g = A (g_decay - g_rise),
- *   A = tau_decay / (tau_decay - tau_rise) * (tau_rise / tau_decay)^(tau_rise / (tau_rise -
- * tau_decay))
+ *   A = tau_decay / (tau_decay - tau_rise) * (tau_rise / tau_decay)^p,
+ *   p = tau_rise / (tau_rise - tau_decay)
  *
  * A is 1 / max_t (exp(-t/tau_decay) - exp(-t/tau_rise)), reached at
  * t* = tau_rise tau_decay / (tau_decay - tau_rise) ln(tau_decay / tau_rise): a weight w gives
