@@ -74,9 +74,46 @@ typedef struct {
 /* Appends to list the synapses of rule r (projection proj_index, seed) whose post index lies in
  * the owned ranges (sorted ascending, disjoint). Edges come in an order that is deterministic for
  * a given owned set; the caller sorts them. Returns SNN_OK, SNN_ERR_NOMEM, or SNN_ERR_CONFIG
- * when the rule cannot be satisfied (e.g. indegree > n_pre without multapses), with a message. */
+ * when the rule cannot be satisfied (e.g. indegree > n_pre without multapses), with a message.
+ * Every check that can fail with SNN_ERR_CONFIG depends on r alone, never on the owned set, so
+ * all callers of one projection fail alike (also with n_owned == 0). On failure the list stays
+ * valid (it may hold some of the edges).
+ *
+ * Streams and keys (all streams are snn_rng_init(&s, seed, SNN_RNG_CONNECT | proj_index, id,
+ * sub); "allowed" excludes the pair whose global ids are equal when autapses is 0):
+ * - fixed_outdegree: the tree above, id = pre, sub = node. With autapses and multapses exactly
+ *   snn_connect_fixed_outdegree_row. Without autapses the post index p* with the pre's global id
+ *   is left out: a node containing p* splits with p = m_left / m (m = allowed indices below it)
+ *   and its leaf draws below(m) mapped past p*; other nodes draw exactly as the row. Without
+ *   multapses the split is Hypergeometric(c; m_left, m - m_left) and a leaf picks c distinct
+ *   allowed indices by Floyd's algorithm (c draws below(j + 1), j = m-c .. m-1). K > allowed
+ *   targets without multapses, or K > 0 with no allowed target, is SNN_ERR_CONFIG.
+ *   key = pre * K + rank, rank = position of the synapse in the pre's whole row sorted by post
+ *   index (left counts are known from the splits, so it is computed without the other leaves).
+ * - fixed_prob: one stream per post, id = post, sub = 0 (tree nodes are >= 1). Over the allowed
+ *   pre indices in ascending order: p >= 1/4 one Bernoulli per pair (exact 64-bit threshold
+ *   floor(p 2^64), about one 32-bit word per pair); p < 1/4 geometric gaps
+ *   floor(log(1 - U) / log1p(-p)). key = post * n_pre + pre.
+ * - fixed_indegree: one stream per post, id = post, sub = 0. With multapses `indegree` draws
+ *   below(allowed); without, distinct ones (selection sampling when 4 indegree > allowed, else
+ *   Floyd's algorithm with a hash set). key = post * indegree + k, k = draw number.
+ * - fixed_total_number: the tree above over posts, with id = UINT64_MAX (no pre index reaches
+ *   it) and sub = node; a node's weight is its number of allowed (pre, post) pairs, the root
+ *   count is total_number. Multapses: Binomial splits by weight, a leaf draws post = lo +
+ *   below(size) then pre = below(n_pre), redrawing both while the pair is an autapse (exactly
+ *   uniform over the leaf's allowed pairs). Without multapses: Hypergeometric splits, and a
+ *   leaf picks distinct pair indices (as fixed_indegree) numbered post-major. key = the draw's
+ *   position in [0, total_number) (left counts before the leaf, plus its draw number).
+ * - all_to_all: key = post * n_pre + pre. one_to_one: key = i (n_pre == n_post required).
+ * Keys of the form post * n_pre + pre need n_pre * n_post < 2^64 (else SNN_ERR_CONFIG).
+ * The pre (and the post) gid ranges must not overlap one another (a population listed twice). */
 int snn_connect_generate(const snn_rule *r, uint32_t seed, uint32_t proj_index,
-                         const snn_range *owned, int n_owned, snn_edge_list *list,
-                         snn_error *err);
+                         const snn_range *owned, int n_owned, snn_edge_list *list, snn_error *err);
+
+/* Global id of index i of an index space given as gid ranges in index order, or UINT64_MAX when
+ * i is beyond the space. */
+uint64_t snn_index_to_gid(const snn_range *gids, int n_ranges, uint64_t i);
+/* Index of global id gid in an index space given as gid ranges, or UINT64_MAX if absent. */
+uint64_t snn_gid_to_index(const snn_range *gids, int n_ranges, uint64_t gid);
 
 #endif
