@@ -40,8 +40,9 @@ PY
 # reduced CFG SCALE DURATION OUT: a copy of CFG with run.scale = SCALE and run.duration = DURATION
 # (e.g. "50 ms"), for quick whole-program tests of the large example networks.
 reduced() {
-    sed -E -e "s/^([[:space:]]*duration[[:space:]]*=)[^;]*;/\1 \"$3\";/" \
-        -e "/^[[:space:]]*scale[[:space:]]*=/d" \
-        -e "s/^([[:space:]]*dt[[:space:]]*=[^;]*;)/\1 scale = $2;/" "$1" >"$4"
+    sed -E -e "s/(^|[^_[:alnum:]])duration[[:space:]]*=[^;]*;/\1duration = \"$3\";/" \
+        -e "s/(^|[^_[:alnum:]])scale[[:space:]]*=[^;]*;/\1/" \
+        -e "s/(^|[^_[:alnum:]])(dt[[:space:]]*=[^;]*;)/\1\2 scale = $2;/" "$1" >"$4"
     grep -q "scale = $2;" "$4" || fail "could not set the scale in $4"
+    grep -q "duration = \"$3\";" "$4" || fail "could not set the duration in $4"
 }
