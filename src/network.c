@@ -322,10 +322,20 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
         if (sy->weight)
             sy->weight[k] = (snn_real)snn_draw_weight(m->run.seed, (uint32_t)p, keys[k], pr->weight,
                                                       pr->weight_std);
-        if (sy->delay)
-            sy->delay[k] =
-                (uint16_t)snn_draw_delay_steps(m->run.seed, (uint32_t)p, keys[k], pr->delay,
-                                               pr->delay_std, m->run.dt, pr->delay_max);
+        if (sy->delay) {
+            int d = snn_draw_delay_steps(m->run.seed, (uint32_t)p, keys[k], pr->delay,
+                                         pr->delay_std, m->run.dt, pr->delay_max);
+            if (d < 1 || d > net->max_delay) {
+                status = snn_fail(err, SNN_ERR_CONFIG,
+                                  "%s:%d: projections[%d].delay: expected a normal(%g ms, %g ms) "
+                                  "that can be drawn within [dt, max] = [%g ms, %g ms], got a "
+                                  "window holding almost none of it",
+                                  m->source, pr->line, p, pr->delay, pr->delay_std, m->run.dt,
+                                  pr->delay_max);
+                break;
+            }
+            sy->delay[k] = (uint16_t)d;
+        }
     }
     free(keys);
 
