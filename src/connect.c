@@ -16,6 +16,8 @@
  */
 #include "snn/connect.h"
 
+#include "bits.h"
+
 #include <assert.h>
 #include <stdint.h>
 
@@ -43,20 +45,6 @@ static inline void skip_before(walk *w, uint64_t lo)
         w->cur++;
 }
 
-static inline int ctz64(uint64_t x)
-{
-#if defined(__GNUC__)
-    return __builtin_ctzll(x);
-#else
-    int n = 0;
-    while (!(x & 1)) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-#endif
-}
-
 /* Places the c draws of leaf `node` = [lo, hi) and appends those in the owned ranges, sorted. */
 static void leaf(walk *w, uint32_t node, uint64_t lo, uint64_t hi, uint64_t c)
 {
@@ -82,7 +70,7 @@ static void leaf(walk *w, uint32_t node, uint64_t lo, uint64_t hi, uint64_t c)
             uint64_t n = 0;
             for (uint64_t k = 0; k < SNN_CONNECT_LEAF / 64; k++)
                 for (uint64_t b = bits[k]; b; b &= b - 1)
-                    out[n++] = lo + 64 * k + (uint64_t)ctz64(b);
+                    out[n++] = lo + 64 * k + (uint64_t)snn_ctz64(b);
         } else {
             for (uint64_t i = 1; i < c; i++) {
                 uint64_t t = out[i], j = i;

@@ -26,6 +26,8 @@
  */
 #include "snn/connect.h"
 
+#include "bits.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -237,20 +239,6 @@ static inline int in_mask(const uint64_t *mask, uint64_t off)
     return (int)((mask[off >> 6] >> (off & 63)) & 1);
 }
 
-static inline int ctz64(uint64_t x)
-{
-#if defined(__GNUC__)
-    return __builtin_ctzll(x);
-#else
-    int n = 0;
-    while (!(x & 1)) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-#endif
-}
-
 /* ---- fixed_outdegree ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -294,7 +282,7 @@ static int od_leaf(od_walk *w, snn_rng *s, uint64_t lo, uint64_t hi, uint64_t m,
         uint64_t rank = base;
         for (uint64_t k = 0; k < SNN_CONNECT_LEAF / 64 && rc == SNN_OK; k++)
             for (uint64_t b = bits[k]; b && rc == SNN_OK; b &= b - 1)
-                rc = od_emit(w, mask, whole, lo, 64 * k + (uint64_t)ctz64(b), rank++);
+                rc = od_emit(w, mask, whole, lo, 64 * k + (uint64_t)snn_ctz64(b), rank++);
         return rc;
     }
     if (c <= FEW) {

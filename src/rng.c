@@ -31,6 +31,8 @@
  */
 #include "snn/rng.h"
 
+#include "rng_internal.h"
+
 #include <math.h>
 #include <stdint.h>
 
@@ -183,7 +185,7 @@ static inline uint64_t popcount32(uint32_t x)
 }
 
 /* log k! - [log sqrt(2 pi) + (k + 1/2) log(k + 1) - (k + 1)], the Stirling-series remainder. */
-static double stirling_tail(double k)
+double snn_stirling_tail(double k)
 {
     static const double table[16] = {
         0.081061466795327261,  0.041340695955409297,  0.027677925684998338,  0.020790672103765093,
@@ -263,7 +265,7 @@ static uint64_t binomial_btrs(snn_rng *r, uint64_t n, double p)
     double alpha = (2.83 + 5.1 / b) * spq;
     double lpq = log(p / q);
     double m = floor((nd + 1.0) * p); /* the mode */
-    double tm = stirling_tail(m) + stirling_tail(nd - m);
+    double tm = snn_stirling_tail(m) + snn_stirling_tail(nd - m);
     for (;;) {
         double u = snn_rng_uniform(r) - 0.5;
         double v = snn_rng_uniform(r);
@@ -279,8 +281,8 @@ static uint64_t binomial_btrs(snn_rng *r, uint64_t n, double p)
          *   + d log((n-k+1)/(k+1)) + d log(p/q) + tails. */
         double d = kd - m;
         double h = -(m + 0.5) * log1p(d / (m + 1.0)) - (nd - m + 0.5) * log1p(-d / (nd - m + 1.0)) +
-                   d * (log((nd - kd + 1.0) / (kd + 1.0)) + lpq) + tm - stirling_tail(kd) -
-                   stirling_tail(nd - kd);
+                   d * (log((nd - kd + 1.0) / (kd + 1.0)) + lpq) + tm - snn_stirling_tail(kd) -
+                   snn_stirling_tail(nd - kd);
         double lv = log(v * alpha / (a / (us * us) + b));
         if (lv <= h)
             return (uint64_t)kd;
@@ -345,7 +347,7 @@ void snn_poisson_prepare(snn_poisson_dist *d, double lambda)
 static double poisson_logpmf(double k, double lambda)
 {
     double e = k + 1.0 - lambda;
-    return k * log1p(-e / (k + 1.0)) + e - 0.5 * log(k + 1.0) - LOG_SQRT_2PI - stirling_tail(k);
+    return k * log1p(-e / (k + 1.0)) + e - 0.5 * log(k + 1.0) - LOG_SQRT_2PI - snn_stirling_tail(k);
 }
 
 static uint64_t poisson_inversion(snn_rng *r, double lambda, double p0, double bound)

@@ -21,24 +21,10 @@
  */
 #include "snn/rng.h"
 
+#include "rng_internal.h"
+
 #include <math.h>
 #include <stdint.h>
-
-/* log k! - [log sqrt(2 pi) + (k + 1/2) log(k + 1) - (k + 1)], the Stirling-series remainder
- * (the same table and series as rng.c's binomial). */
-static double stirling_tail(double k)
-{
-    static const double table[16] = {
-        0.081061466795327261,  0.041340695955409297,  0.027677925684998338,  0.020790672103765093,
-        0.016644691189821193,  0.013876128823070748,  0.01189670994589177,   0.010411265261972096,
-        0.0092554621827127329, 0.0083305634333628708, 0.0075736754879518406, 0.0069428401072095299,
-        0.0064089941880042071, 0.0059513701127588475, 0.0055547335519628011, 0.0052076559196096404,
-    };
-    if (k < 16)
-        return table[(int)k];
-    double x = k + 1, x2 = x * x;
-    return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - 1.0 / (1680 * x2)) / x2) / x2) / x;
-}
 
 /* log(a!) - log(b!) for whole a, b >= 0, accurate when a and b are large and close. With
  * S(k) = (k + 1/2) log(k + 1) - (k + 1) + tail(k) = log k! - log sqrt(2 pi):
@@ -48,8 +34,8 @@ static double lfact_diff(double a, double b)
     if (a == b)
         return 0.0;
     double d = a - b;
-    return (a + 0.5) * log1p(d / (b + 1.0)) + d * (log(b + 1.0) - 1.0) + stirling_tail(a) -
-           stirling_tail(b);
+    return (a + 0.5) * log1p(d / (b + 1.0)) + d * (log(b + 1.0) - 1.0) + snn_stirling_tail(a) -
+           snn_stirling_tail(b);
 }
 
 /* HRUA: the number of marked items among n drawn from N, M of them marked, M <= N/2, n <= N/2. */
