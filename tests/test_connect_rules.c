@@ -697,43 +697,77 @@ static void test_split_weights_without_autapses(void **state)
 
 /* Without multapses the draws are uniform over the allowed indices: marginal chi-squares with the
  * variance of sampling without replacement (factor 1 - K/m for each pre's or post's draws). */
+/* z of the number of sampled items in a part of the population: sum over independent samples
+ * (without replacement) of hypergeometric means and variances. */
+typedef struct {
+    double obs, mean, var;
+} share;
+
+static void share_add(share *sh, double n, double good, double total)
+{
+    double p = good / total;
+    sh->mean += n * p;
+    sh->var += total > 1 ? n * p * (1 - p) * (total - n) / (total - 1) : 0;
+}
+
+static double share_z(const share *sh)
+{
+    return (sh->obs - sh->mean) / sqrt(sh->var);
+}
+
+/* fixed_outdegree over [A,B] -> [B,A] without autapses or multapses: per-post counts uniform,
+ * and the shares of the root's left child [0, 500) and of [250, 375) (half of the leaf
+ * [250, 500)) are those of sampling K of the 999 allowed posts without replacement. */
+static void check_outdegree_without_multapses(uint64_t K, uint32_t seed0)
+{
+    enum { SEEDS = 4 };
+    snn_rule r = make_rule(SNN_RULE_FIXED_OUTDEGREE, &spaces[0], 0, 0);
+    r.outdegree = K;
+    static double obs[1300], e[1300];
+    memset(obs, 0, sizeof obs);
+    share half = {0, 0, 0}, leaf = {0, 0, 0};
+    for (uint32_t s = 0; s < SEEDS; s++) {
+        snn_edge_list l = gen_whole(&r, seed0 + s, 7);
+        check_whole(&r, &l);
+        for (size_t k = 0; k < l.n; k++) {
+            uint64_t t = l.e[k].post;
+            obs[t] += 1;
+            half.obs += t < 500;
+            leaf.obs += t >= 250 && t < 375;
+        }
+        free(l.e);
+    }
+    for (uint64_t i = 0; i < r.n_pre; i++) {
+        uint64_t g = gid_at(r.pre_gids, r.n_pre_ranges, i), self = 0;
+        while (gid_at(r.post_gids, r.n_post_ranges, self) != g)
+            self++;
+        for (int s = 0; s < SEEDS; s++) {
+            share_add(&half, (double)K, 500.0 - (self < 500), 999.0);
+            share_add(&leaf, (double)K, 125.0 - (self >= 250 && self < 375), 999.0);
+        }
+    }
+    for (uint64_t j = 0; j < r.n_post; j++)
+        e[j] = SEEDS * (double)(r.n_pre - 1) * (double)K / 999.0;
+    double chi = chi2_counts(obs, e, r.n_post, 1.0 - (double)K / 999.0);
+    print_message("outdegree %llu without multapses: post chi2 %.1f crit %.1f, half z %+.2f, "
+                  "leaf z %+.2f\n",
+                  (unsigned long long)K, chi, chi2_crit(999, 4.0), share_z(&half), share_z(&leaf));
+    assert_true(chi < chi2_crit(999, 4.0));
+    assert_true(fabs(share_z(&half)) < 4.5);
+    assert_true(fabs(share_z(&leaf)) < 4.5);
+}
+
+/* Without multapses the draws are uniform over the allowed indices: marginal chi-squares with the
+ * variance of sampling without replacement (factor 1 - K/m for each pre's or post's draws), and
+ * the shares of tree nodes. */
 static void test_uniform_without_multapses(void **state)
 {
     (void)state;
-    /* fixed_outdegree: [A,B] -> [B,A] without autapses, K = 100 of 999 per pre; 4 seeds */
-    snn_rule r = make_rule(SNN_RULE_FIXED_OUTDEGREE, &spaces[0], 0, 0);
-    r.outdegree = 100;
     static double obs[1300], e[1300];
-    memset(obs, 0, sizeof obs);
-    for (uint32_t s = 0; s < 4; s++) {
-        snn_edge_list l = gen_whole(&r, 50 + s, 7);
-        check_whole(&r, &l);
-        for (size_t k = 0; k < l.n; k++)
-            obs[l.e[k].post] += 1;
-        free(l.e);
-    }
-    for (uint64_t j = 0; j < r.n_post; j++)
-        e[j] = 4.0 * (double)(r.n_pre - 1) * 100.0 / 999.0;
-    double chi = chi2_counts(obs, e, r.n_post, 1.0 - 100.0 / 999.0);
-    print_message("outdegree without multapses: post chi2 %.1f crit %.1f\n", chi,
-                  chi2_crit(999, 4.0));
-    assert_true(chi < chi2_crit(999, 4.0));
-    /* the same with half of all posts per pre: the dense leaves and hypergeometric splits */
-    r.outdegree = 500;
-    memset(obs, 0, sizeof obs);
-    for (uint32_t s = 0; s < 4; s++) {
-        snn_edge_list l = gen_whole(&r, 60 + s, 7);
-        check_whole(&r, &l);
-        for (size_t k = 0; k < l.n; k++)
-            obs[l.e[k].post] += 1;
-        free(l.e);
-    }
-    for (uint64_t j = 0; j < r.n_post; j++)
-        e[j] = 4.0 * (double)(r.n_pre - 1) * 500.0 / 999.0;
-    chi = chi2_counts(obs, e, r.n_post, 1.0 - 500.0 / 999.0);
-    print_message("outdegree 500 without multapses: post chi2 %.1f crit %.1f\n", chi,
-                  chi2_crit(999, 4.0));
-    assert_true(chi < chi2_crit(999, 4.0));
+    double chi;
+    snn_rule r;
+    check_outdegree_without_multapses(100, 50); /* sparse leaves */
+    check_outdegree_without_multapses(500, 60); /* dense leaves */
 
     /* fixed_indegree: sparse (Floyd, 40 of 1000) and dense (selection, 400 of 1000), pre
      * marginal over [B,C] -> [C,A,B] without autapses (posts of B and C lose one pre) */
@@ -769,12 +803,22 @@ static void test_uniform_without_multapses(void **state)
     for (size_t k = 0; k < l.n; k++)
         obs[l.e[k].post] += 1;
     free(l.e);
-    for (uint64_t j = 0; j < r.n_post; j++)
+    share half = {0, 0, 0}, leaf = {0, 0, 0};
+    for (uint64_t j = 0; j < r.n_post; j++) {
         e[j] = 400000.0 / 1000.0;
+        half.obs += j < 500 ? obs[j] : 0;
+        leaf.obs += j >= 250 && j < 375 ? obs[j] : 0;
+    }
+    /* every post has 999 allowed pairs */
+    share_add(&half, 400000.0, 500.0 * 999.0, 999000.0);
+    share_add(&leaf, 400000.0, 125.0 * 999.0, 999000.0);
     chi = chi2_counts(obs, e, r.n_post, 1.0 - 0.4);
-    print_message("total_number without multapses: post chi2 %.1f crit %.1f\n", chi,
-                  chi2_crit(999, 4.0));
+    print_message("total_number without multapses: post chi2 %.1f crit %.1f, half z %+.2f, "
+                  "leaf z %+.2f\n",
+                  chi, chi2_crit(999, 4.0), share_z(&half), share_z(&leaf));
     assert_true(chi < chi2_crit(999, 4.0));
+    assert_true(fabs(share_z(&half)) < 4.5);
+    assert_true(fabs(share_z(&leaf)) < 4.5);
 }
 
 /* ---- the hypergeometric sampler ------------------------------------------------------------ */
