@@ -1451,8 +1451,9 @@ static int parse_projections(const parse_ctx *c, const config_setting_t *root, s
 /* ---- inputs -------------------------------------------------------------------------------- */
 
 static const char *const input_choices[] = {"poisson", "step", NULL};
-static const char *const input_poisson_keys[] = {
-    "type", "target", "rate", "n", "weight", "synapse", "output", "dc_equivalent", NULL};
+static const char *const input_poisson_keys[] = {"type",   "target",  "rate",          "n",
+                                                 "weight", "synapse", "output",        "neurons",
+                                                 "start",  "stop",    "dc_equivalent", NULL};
 static const char *const input_step_keys[] = {"type", "target", "times", "amplitudes", NULL};
 
 /* name: an array or list of at least one quantity of dimension dim, into a new array *out. */
@@ -1518,7 +1519,7 @@ static int parse_step(const parse_ctx *c, const config_setting_t *g, const char 
 }
 
 static int parse_poisson(const parse_ctx *c, const config_setting_t *g, const char *pkey,
-                         snn_input *in)
+                         uint64_t target_size, snn_input *in)
 {
     static const char *const what_rate = "a rate >= 0 (e.g. \"8 Hz\")";
     static const char *const what_n = "an integer number of sources >= 1 (e.g. 1600)";
@@ -1547,9 +1548,40 @@ static int parse_poisson(const parse_ctx *c, const config_setting_t *g, const ch
     in->output = sp.output;
     in->E = sp.E;
 
+    static const char *const what_neurons =
+        "a number of neurons >= 1, at most the target's size (the first ones receive the input)";
+    long long n_targets = 0;
+    if ((rc = int_member(c, g, pkey, "neurons", what_neurons, 0, &n_targets, &f)))
+        return rc;
+    if (f.s && (n_targets < 1 || (uint64_t)n_targets > target_size))
+        return fail_got(c, &f, what_neurons);
+    in->n_targets = (uint64_t)n_targets;
+    int windowed = f.s != NULL;
+
+    static const char *const what_start = "a start time >= 0 (e.g. \"1 ms\")";
+    in->start = 0;
+    in->stop = INFINITY;
+    if ((rc = quantity_member(c, g, pkey, "start", SNN_DIM_TIME, what_start, 0, &in->start, &f)))
+        return rc;
+    if (f.s && !(in->start >= 0))
+        return fail_got(c, &f, what_start);
+    windowed |= f.s != NULL;
+    char what_stop[DESC_LEN];
+    snprintf(what_stop, sizeof what_stop, "a stop time > start = %g ms (e.g. \"51 ms\")",
+             in->start);
+    if ((rc = quantity_member(c, g, pkey, "stop", SNN_DIM_TIME, what_stop, 0, &in->stop, &f)))
+        return rc;
+    if (f.s && !(in->stop > in->start))
+        return fail_got(c, &f, what_stop);
+    windowed |= f.s != NULL;
+
     in->dc_equivalent = 0;
     if ((rc = bool_member(c, g, pkey, "dc_equivalent", &in->dc_equivalent, &f)))
         return rc;
+    if (in->dc_equivalent && windowed)
+        return fail(c, f.s, f.key,
+                    "expected false with start, stop or neurons (a DC equivalent is constant "
+                    "and reaches the whole population), got true");
     if (in->dc_equivalent && !(sp.synapse == SNN_SYN_EXPON && sp.output == SNN_OUTPUT_CUBA)) {
         char got[DESC_LEN];
         snprintf(got, sizeof got, "true with synapse \"%s\" and output \"%s\"",
@@ -1574,7 +1606,7 @@ static int parse_input(const parse_ctx *c, const config_setting_t *g, const char
         return rc;
     if (type == 0) {
         in->kind = SNN_INPUT_POISSON;
-        return parse_poisson(c, g, pkey, in);
+        return parse_poisson(c, g, pkey, m->pops[in->pop].size, in);
     }
     in->kind = SNN_INPUT_STEP;
     return parse_step(c, g, pkey, in);

@@ -8,6 +8,7 @@
  */
 #include "snn/network.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,6 +466,11 @@ static int setup_inputs(snn_network *net, const snn_model *m, snn_error *err)
         } else {
             net->has_poisson_input = 1;
             ni->weight = (snn_real)in->weight;
+            ni->first_step = (uint64_t)llround(in->start / m->run.dt) + 1;
+            ni->last_step =
+                isfinite(in->stop) ? (uint64_t)llround(in->stop / m->run.dt) : UINT64_MAX;
+            const snn_population *pop = &m->pops[in->pop];
+            ni->gid_end = pop->offset + (in->n_targets ? in->n_targets : pop->size);
             snn_poisson_prepare(&ni->dist, in->rate_hz * (double)in->n_sources * m->run.dt * 1e-3);
         }
     }

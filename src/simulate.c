@@ -38,10 +38,17 @@ static void add_poisson(const snn_network *net, snn_thread_state *ts, const snn_
     const size_t N = ts->n, L = (size_t)net->ring_len;
     for (int j = 0; j < m->n_inputs; j++) {
         const snn_net_input *in = &net->inputs[j];
-        if (in->kind != SNN_INPUT_POISSON || in->channel < 0 || in->pop != sg->pop)
+        if (in->kind != SNN_INPUT_POISSON || in->channel < 0 || in->pop != sg->pop ||
+            n < in->first_step || n > in->last_step)
             continue;
         snn_real *restrict x = ts->ring + ((size_t)in->channel * L + slot) * N;
-        for (uint32_t i = sg->begin; i < sg->end; i++) {
+        /* Only the population's first n_targets neurons, if so configured. */
+        uint64_t gid_end = in->gid_end < sg->gid_begin + (sg->end - sg->begin)
+                               ? in->gid_end
+                               : sg->gid_begin + (sg->end - sg->begin);
+        uint32_t end =
+            gid_end > sg->gid_begin ? sg->begin + (uint32_t)(gid_end - sg->gid_begin) : sg->begin;
+        for (uint32_t i = sg->begin; i < end; i++) {
             uint64_t gid = sg->gid_begin + (i - sg->begin);
             uint64_t count =
                 snn_draw_poisson_count_prepared(m->run.seed, (uint32_t)j, gid, n, &in->dist);

@@ -224,6 +224,39 @@ static void test_iaf_arrival_moves_V_one_step_later(void **state)
     teardown(&f);
 }
 
+/* A Poisson input with neurons = 3, start = 0.5 ms, stop = 0.8 ms reaches only neurons 0-2 of
+ * its 10, and only in steps 6, 7 and 8 (NEST's window (start, stop]). A huge rate makes a
+ * count of zero in an active step practically impossible. */
+static void test_poisson_window_and_subset(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_text(
+        &f,
+        "run = { dt = \"0.1 ms\"; duration = \"2 ms\"; seed = 4; };\n"
+        "populations = ({ name = \"P\"; size = 10; params = { V_rest = \"-70 mV\";"
+        "  V_th = \"0 mV\"; V_reset = \"-70 mV\"; tau = \"10 ms\"; }; V_init = \"-70 mV\"; });\n"
+        "inputs = ({ type = \"poisson\"; target = \"P\"; rate = \"1 MHz\"; neurons = 3;"
+        "  start = \"0.5 ms\"; stop = \"0.8 ms\"; weight = \"1 mV\";"
+        "  synapse = { type = \"delta\"; }; });",
+        1);
+    const snn_thread_state *ts = thr(&f);
+    for (int n = 1; n <= 12; n++) {
+        snn_real before[10];
+        memcpy(before, ts->V, sizeof before);
+        step(&f, 1);
+        int active = n >= 6 && n <= 8;
+        for (int i = 0; i < 10; i++) {
+            /* Without input (I = 0) V would just relax; the input's jumps (delta, mV) add to it. */
+            const snn_lif *lif = &f.net.lif[0];
+            snn_real relaxed = snn_lif_integrate(lif, snn_lif_reset(lif, before[i]), 0);
+            int jumped = ts->V[i] != relaxed;
+            assert_int_equal(jumped, active && i < 3);
+        }
+    }
+    teardown(&f);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -234,6 +267,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_dc_equivalent_joins_constant_current),
         cmocka_unit_test(test_iaf_first_spike_closed_form),
         cmocka_unit_test(test_iaf_arrival_moves_V_one_step_later),
+        cmocka_unit_test(test_poisson_window_and_subset),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();

@@ -50,8 +50,8 @@ typedef enum { SNN_NEURON_LIF, SNN_NEURON_IAF_PSC_EXP } snn_neuron_kind;
 
 typedef struct {
     char name[SNN_NAME_LEN];
-    uint64_t size;        /* > 0, after run.scale */
-    uint64_t offset;      /* first global id: sum of the sizes of the populations before it */
+    uint64_t size;   /* > 0, after run.scale */
+    uint64_t offset; /* first global id: sum of the sizes of the populations before it */
     snn_neuron_kind model;
     snn_lif_params lif;   /* model "lif" */
     snn_iaf_params iaf;   /* model "iaf_psc_exp" */
@@ -68,12 +68,12 @@ typedef enum { SNN_OUTPUT_CUBA, SNN_OUTPUT_COBA } snn_output_kind;
 typedef enum { SNN_SYN_EXPON, SNN_SYN_ALPHA, SNN_SYN_DUAL_EXPON, SNN_SYN_DELTA } snn_synapse_kind;
 
 typedef enum {
-    SNN_RULE_FIXED_OUTDEGREE,     /* each pre draws `outdegree` posts (EventFixedProb) */
-    SNN_RULE_FIXED_PROB,          /* Bernoulli(prob) per (pre, post) pair */
-    SNN_RULE_FIXED_INDEGREE,      /* each post draws `indegree` pres */
-    SNN_RULE_FIXED_TOTAL_NUMBER,  /* `total_number` pairs, pre and post uniform */
+    SNN_RULE_FIXED_OUTDEGREE,    /* each pre draws `outdegree` posts (EventFixedProb) */
+    SNN_RULE_FIXED_PROB,         /* Bernoulli(prob) per (pre, post) pair */
+    SNN_RULE_FIXED_INDEGREE,     /* each post draws `indegree` pres */
+    SNN_RULE_FIXED_TOTAL_NUMBER, /* `total_number` pairs, pre and post uniform */
     SNN_RULE_ALL_TO_ALL,
-    SNN_RULE_ONE_TO_ONE           /* pre i -> post i; needs pre_size == post_size */
+    SNN_RULE_ONE_TO_ONE /* pre i -> post i; needs pre_size == post_size */
 } snn_conn_rule;
 
 typedef struct {
@@ -130,6 +130,9 @@ typedef struct {
     snn_output_kind output;
     double E;
     int dc_equivalent;
+    double start, stop; /* poisson: active in steps n with start < n * dt <= stop (ms; NEST's
+                           (start, stop]); stop = INFINITY for the whole run */
+    uint64_t n_targets; /* poisson: only the first n_targets neurons of pop receive it; 0: all */
     int n_points;
     double *times;      /* [n_points], ms, strictly increasing */
     double *amplitudes; /* [n_points], mA */

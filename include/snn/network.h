@@ -67,10 +67,12 @@ typedef struct {
 typedef struct {
     snn_input_kind kind;
     int pop;
-    int channel;                /* poisson: the channel its counts arrive in */
-    snn_real weight;            /* poisson */
-    snn_poisson_dist dist;      /* poisson: Poisson(rate * n_sources * dt) per neuron and step */
-    snn_step_schedule schedule; /* step */
+    int channel;           /* poisson: the channel its counts arrive in */
+    snn_real weight;       /* poisson */
+    snn_poisson_dist dist; /* poisson: Poisson(rate * n_sources * dt) per neuron and step */
+    uint64_t first_step, last_step; /* poisson: active in these steps */
+    uint64_t gid_end;               /* poisson: neurons with a smaller global id receive it */
+    snn_step_schedule schedule;     /* step */
 } snn_net_input;
 
 typedef struct snn_network {
