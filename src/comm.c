@@ -39,15 +39,20 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int snn_comm_exchange(snn_comm *c, const uint64_t *local, size_t n_local, const uint64_t **global,
-                      size_t *n_global, snn_error *err)
+int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size_t n_local,
+                      const uint64_t **global, size_t *n_global, snn_error *err)
 {
-    if (n_local > (size_t)INT32_MAX)
-        return snn_fail(err, SNN_ERR_INTERNAL,
-                        "spike exchange: %zu spikes on one rank exceed MPI's int counts", n_local);
-    int n = (int)n_local;
+    if (local_status == SNN_OK && n_local > (size_t)INT32_MAX)
+        local_status =
+            snn_fail(err, SNN_ERR_INTERNAL,
+                     "spike exchange: %zu spikes on one rank exceed MPI's int counts", n_local);
+    /* A count of -1 says "this rank failed"; then everyone agrees on the first error. */
+    int n = local_status == SNN_OK ? (int)n_local : -1;
     if (MPI_Allgather(&n, 1, MPI_INT, c->counts, 1, MPI_INT, c->comm) != MPI_SUCCESS)
         return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgather of counts failed");
+    for (int r = 0; r < c->size; r++)
+        if (c->counts[r] < 0)
+            return snn_comm_agree(c, local_status, err);
     size_t total = 0;
     for (int r = 0; r < c->size; r++) {
         if (total > (size_t)INT32_MAX)
@@ -57,13 +62,19 @@ int snn_comm_exchange(snn_comm *c, const uint64_t *local, size_t n_local, const 
         total += (size_t)c->counts[r];
     }
     if (total > c->capacity) {
-        /* Rare (a burst larger than any before): grow by half again, never shrink. */
+        /* Rare (a burst larger than any before). Every rank has the same capacity and total,
+         * so all grow here together and agree on the outcome. */
         size_t cap = total + total / 2;
         uint64_t *grown = realloc(c->recv, cap * sizeof *grown);
-        if (!grown)
-            return snn_fail(err, SNN_ERR_NOMEM, "spike exchange: cannot grow to %zu spikes", cap);
-        c->recv = grown;
-        c->capacity = cap;
+        int st = SNN_OK;
+        if (grown) {
+            c->recv = grown;
+            c->capacity = cap;
+        } else {
+            st = snn_fail(err, SNN_ERR_NOMEM, "spike exchange: cannot grow to %zu spikes", cap);
+        }
+        if ((st = snn_comm_agree(c, st, err)) != SNN_OK)
+            return st;
     }
     if (MPI_Allgatherv(local, n, MPI_UINT64_T, c->recv, c->counts, c->displs, MPI_UINT64_T,
                        c->comm) != MPI_SUCCESS)

@@ -30,7 +30,7 @@ static const char usage[] =
     "  -V, --version      version, precision and library versions\n"
     "\n"
     "exit status: 0 success, 1 usage, 2 configuration, 3 I/O, 4 out of memory, 5 MPI,\n"
-    "6 internal error.\n";
+    "6 internal error, 7 numerical error (a state became NaN or infinite).\n";
 
 static void print_version(void)
 {

@@ -15,6 +15,7 @@
 
 #include "snn/connect.h"
 #include "snn/draw.h"
+#include "snn/fault.h"
 #include "snn/rng.h"
 
 snn_range snn_network_slice(const snn_model *m, int pop, int rank, int n_ranks, int n_threads,
@@ -361,6 +362,9 @@ static int is_plain_outdegree(const snn_projection *pr)
 static int build_thread(snn_network *net, int t, snn_error *err)
 {
     snn_thread_state *ts = &net->thr[t];
+    if (t == 0 && snn_fault_here("alloc", net->rank, 0))
+        return snn_fail(err, SNN_ERR_NOMEM, "rank %d: cannot allocate the network (injected fault)",
+                        net->rank);
     int status = alloc_neurons(net, ts, t, err);
     for (int p = 0; status == SNN_OK && p < net->model->n_projs; p++)
         status = is_plain_outdegree(&net->model->projs[p])

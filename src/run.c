@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "snn/comm.h"
 #include "snn/config.h"
+#include "snn/fault.h"
 #include "snn/network.h"
 #include "snn/progress.h"
 #include "snn/simulate.h"
@@ -40,6 +42,47 @@ static int make_dirs(const char *path, snn_error *err)
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
         return snn_fail(err, SNN_ERR_IO, "output directory %s exists but is not a directory", path);
     return SNN_OK;
+}
+
+/* FNV-1a hash of the config file's bytes (0 if it cannot be read: then the parser has said so). */
+static uint64_t file_hash(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    uint64_t h = 1469598103934665603ull;
+    int c;
+    while (f && (c = fgetc(f)) != EOF)
+        h = (h ^ (uint64_t)(unsigned char)c) * 1099511628211ull;
+    if (f)
+        fclose(f);
+    return h;
+}
+
+/* Collective: every rank must have read the same config file (on a cluster each node reads its
+ * own copy; a stale copy on one node would silently build another network). */
+static int check_same_config(snn_comm *c, const char *path, snn_error *err)
+{
+    uint64_t h = file_hash(path);
+    if (snn_fault_here("config", c->rank, 0))
+        h ^= 1;
+    uint64_t h0 = h;
+    MPI_Bcast(&h0, 1, MPI_UINT64_T, 0, c->comm);
+    int status = SNN_OK;
+    if (h != h0)
+        status = snn_fail(err, SNN_ERR_CONFIG,
+                          "%s: rank %d read a different file than rank 0 did (hash %016llx, not "
+                          "%016llx): every rank must see the same config",
+                          path, c->rank, (unsigned long long)h, (unsigned long long)h0);
+    return snn_comm_agree(c, status, err);
+}
+
+/* Collective: every rank (every node) must be able to write into the output directory. */
+static int check_output_dir(snn_comm *c, const char *dir, snn_error *err)
+{
+    int status = SNN_OK;
+    if (access(dir, W_OK | X_OK) != 0 || snn_fault_here("output", c->rank, 0))
+        status = snn_fail(err, SNN_ERR_IO, "rank %d cannot write into output directory %s: %s",
+                          c->rank, dir, errno ? strerror(errno) : "injected fault");
+    return snn_comm_agree(c, status, err);
 }
 
 static int spike_sink(void *ctx, uint64_t step, const uint32_t *gids, size_t n, snn_error *err)
@@ -132,6 +175,8 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     status = snn_comm_init(&r->comm, mpi, m->n_neurons, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
+    if ((status = check_same_config(&r->comm, o->config_path, err)) != SNN_OK)
+        return status;
 
     int n_threads = o->n_threads > 0 ? o->n_threads : omp_get_max_threads();
     if (rank == 0 && !o->quiet)
@@ -139,6 +184,9 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     if (rank == 0)
         status = make_dirs(m->run.output_dir, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    errno = 0;
+    if ((status = check_output_dir(&r->comm, m->run.output_dir, err)) != SNN_OK)
         return status;
     char spike_path[SNN_PATH_LEN + 16];
     snprintf(spike_path, sizeof spike_path, "%s/spikes.h5", m->run.output_dir);

@@ -9,10 +9,12 @@
 #include "snn/simulate.h"
 
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "snn/draw.h"
+#include "snn/fault.h"
 #include "snn/output.h"
 
 /* A spike of thread-local neuron i in step n (offset k in the interval): queue it, count it. */
@@ -27,6 +29,15 @@ static inline void record_spike(snn_thread_state *ts, const snn_segment *sg, uin
     }
     ts->spike_count[i]++;
     ts->last_spike[i] = (int64_t)n;
+}
+
+/* The first neuron of this thread whose V stopped being a finite number. */
+static inline void note_bad(snn_thread_state *ts, uint32_t i, uint64_t n)
+{
+    if (ts->bad_step == 0) {
+        ts->bad_step = n;
+        ts->bad_i = i;
+    }
 }
 
 /* Poisson inputs of this segment's population: this step's counts times the weight, added to
@@ -110,6 +121,8 @@ static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_s
                 *x = 0;
             }
         V[i] = Vn;
+        if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
+            note_bad(ts, i, n);
         if (Vn >= lif.V_th)
             record_spike(ts, sg, i, n, k);
     }
@@ -149,6 +162,8 @@ static void update_iaf(const snn_network *net, snn_thread_state *ts, const snn_s
             *g = snn_iaf_syn_step(&syn[c], *g, *x);
             *x = 0;
         }
+        if (V - V != 0) /* NaN or inf: reported after the interval */
+            note_bad(ts, i, n);
         if (snn_iaf_spike(iaf, &V, &ts->refr[i]))
             record_spike(ts, sg, i, n, k);
         ts->V[i] = V;
@@ -213,11 +228,9 @@ static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t 
     }
 }
 
-/* Grows the per-spike arrays to the comm's capacity (rare: a burst larger than any before). */
-static int reserve(snn_sim *s, size_t n, snn_error *err)
+/* Grows the per-spike arrays (rare: a burst larger than any before). */
+static int grow(snn_sim *s, size_t n, snn_error *err)
 {
-    if (n <= s->cap)
-        return SNN_OK;
     size_t cap = n + n / 2;
     int *pop = realloc(s->spike_pop, cap * sizeof *pop);
     if (pop)
@@ -231,9 +244,19 @@ static int reserve(snn_sim *s, size_t n, snn_error *err)
     return SNN_OK;
 }
 
+/* Makes room for n spikes. Every rank has the same n and capacity, so all grow here together
+ * and agree on the outcome. */
+static int reserve(snn_sim *s, size_t n, snn_error *err)
+{
+    if (n <= s->cap)
+        return SNN_OK;
+    return snn_comm_agree(s->comm, grow(s, n, err), err);
+}
+
 /* Master thread: gather the threads' spikes of one interval of `steps` steps, exchange them,
  * tag each with its population and find where each step's spikes begin. */
-static int exchange(snn_sim *s, uint32_t steps, const uint64_t **spk, size_t *ns, snn_error *err)
+static int exchange(snn_sim *s, int local_status, uint32_t steps, const uint64_t **spk, size_t *ns,
+                    snn_error *err)
 {
     snn_network *net = s->net;
     size_t nl = 0;
@@ -241,7 +264,7 @@ static int exchange(snn_sim *s, uint32_t steps, const uint64_t **spk, size_t *ns
         memcpy(s->local + nl, net->thr[t].spikes, net->thr[t].n_spikes * sizeof *s->local);
         nl += net->thr[t].n_spikes;
     }
-    int status = snn_comm_exchange(s->comm, s->local, nl, spk, ns, err);
+    int status = snn_comm_exchange(s->comm, local_status, s->local, nl, spk, ns, err);
     if (status == SNN_OK)
         status = reserve(s, *ns, err);
     if (status != SNN_OK)
@@ -315,7 +338,7 @@ int snn_sim_start(snn_sim *s, snn_network *net, snn_comm *comm, snn_error *err)
     }
     const uint64_t *spk;
     size_t ns;
-    status = exchange(s, 1, &spk, &ns, err);
+    status = exchange(s, SNN_OK, 1, &spk, &ns, err);
     if (status != SNN_OK)
         return status;
     for (int t = 0; t < net->n_threads; t++)
@@ -333,6 +356,57 @@ int snn_sim_set_interval(snn_sim *s, int steps, snn_error *err)
     return SNN_OK;
 }
 
+/* Names what went wrong with neuron i of thread ts: population, ids, step, parameters. */
+static int bad_state(const snn_sim *s, const snn_thread_state *ts, snn_error *err)
+{
+    const snn_model *m = s->net->model;
+    int p = 0;
+    while (ts->bad_i >= ts->segs[p].end)
+        p++;
+    const snn_population *pop = &m->pops[p];
+    uint64_t gid = ts->segs[p].gid_begin + (ts->bad_i - ts->segs[p].begin);
+    double V = ts->V[ts->bad_i];
+    char params[256];
+    if (pop->model == SNN_NEURON_LIF)
+        snprintf(params, sizeof params,
+                 "lif V_rest %g mV, V_th %g mV, V_reset %g mV, tau %g ms, R %g ohm, tau_ref %g ms",
+                 pop->lif.V_rest, pop->lif.V_th, pop->lif.V_reset, pop->lif.tau, pop->lif.R,
+                 pop->lif.tau_ref);
+    else
+        snprintf(params, sizeof params,
+                 "iaf_psc_exp C_m %g pF, tau_m %g ms, E_L %g mV, V_th %g mV, V_reset %g mV, "
+                 "t_ref %g ms",
+                 pop->iaf.C_m, pop->iaf.tau_m, pop->iaf.E_L, pop->iaf.V_th, pop->iaf.V_reset,
+                 pop->iaf.t_ref);
+    return snn_fail(err, SNN_ERR_NUMERIC,
+                    "%s: population %s, neuron %llu (global id %llu): V became %s in step %llu "
+                    "(t = %g ms); parameters: %s, I_ext %g mA. Check the weights, inputs and "
+                    "time step that reach it",
+                    m->source, pop->name, (unsigned long long)(gid - pop->offset),
+                    (unsigned long long)gid, V != V ? "NaN" : (V > 0 ? "+inf" : "-inf"),
+                    (unsigned long long)ts->bad_step, (double)ts->bad_step * m->run.dt, params,
+                    pop->I_ext);
+}
+
+/* Master thread: this rank's own state after the interval n0 .. n0+steps-1 (NaN or inf in V,
+ * an injected fault), before it is shared with the exchange. */
+static int check_interval(const snn_sim *s, uint64_t n0, uint32_t steps, snn_error *err)
+{
+    const snn_thread_state *worst = NULL;
+    for (int t = 0; t < s->net->n_threads; t++) {
+        const snn_thread_state *ts = &s->net->thr[t];
+        if (ts->bad_step && (!worst || ts->bad_step < worst->bad_step))
+            worst = ts;
+    }
+    if (worst)
+        return bad_state(s, worst, err);
+    for (uint32_t k = 0; k < steps; k++)
+        if (snn_fault_here("step", s->net->rank, n0 + k))
+            return snn_fail(err, SNN_ERR_INTERNAL, "rank %d: injected fault in step %llu",
+                            s->net->rank, (unsigned long long)(n0 + k));
+    return SNN_OK;
+}
+
 /* Master thread, between the barriers: exchange, record, report. */
 static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink sink, void *ctx,
                        snn_progress *progress, snn_error *err)
@@ -341,7 +415,8 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
     double t0 = omp_get_wtime();
     const uint64_t *spk;
     size_t ns;
-    int status = exchange(s, steps, &spk, &ns, err);
+    int status = check_interval(s, n0, steps, err);
+    status = exchange(s, status, steps, &spk, &ns, err);
     double t1 = omp_get_wtime();
     tm->exchange += t1 - t0;
     for (uint32_t k = 0; status == SNN_OK && sink && k < steps; k++) {

@@ -15,6 +15,8 @@
  */
 
 #include "snn/spike_writer.h"
+
+#include "snn/fault.h"
 #include "snn/partition.h"
 
 #include <errno.h>
@@ -554,6 +556,10 @@ static int spw_write_block(const snn_spike_writer *w, hid_t dset, hid_t mtype, h
     if (fspace >= 0 && mspace >= 0 && H5Dwrite(dset, mtype, mspace, fspace, w->dxpl, buf) < 0 &&
         rc == SNN_OK)
         rc = spw_h5_fail(w, err, "write /spikes/%s/%s", pop, dname);
+    /* After the collective write, so the other ranks are not left waiting in it. */
+    if (rc == SNN_OK && snn_fault_here("hdf5", w->rank, 0))
+        rc = snn_fail(err, SNN_ERR_IO, "%s: rank %d: cannot write /spikes/%s/%s (injected fault)",
+                      w->path, w->rank, pop, dname);
     if (fspace >= 0)
         H5Sclose(fspace);
     if (mspace >= 0)

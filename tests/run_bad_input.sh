@@ -33,6 +33,9 @@ for cfg in "$C"/bad_*.cfg; do
     expect_error "$base" 2 "$pattern" "$cfg"
 done
 
+# A state that becomes infinite: the population, neuron, step and parameters, exit status 7.
+expect_error nan_state 7 "population Hot, neuron 0 \\(global id 4\\): V became (\\+inf|NaN) in step 1 \\(t = 0.1 ms\\); parameters: lif .*R 1e\\+10 ohm" "$C/nan_state.cfg"
+
 # An output directory that cannot be created (below a regular file).
 touch "$WORK/not_a_dir"
 set +e

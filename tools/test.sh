@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 bash tools/install_deps.sh
 jobs=$(nproc)
 
-cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release >/dev/null
+# The test build honours SNN_FAULT (fault-injection tests); the user build never does.
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release -DSNN_FAULT_INJECTION=ON >/dev/null
 cmake --build build-test -j "$jobs"
 ctest --test-dir build-test --output-on-failure
 

@@ -36,9 +36,12 @@ static inline uint64_t snn_spike_pack(uint32_t k, uint32_t gid)
 }
 
 /* Collective. On return *global points into c (valid until the next exchange) and holds the
- * n_global packed spikes of all ranks in ascending (step offset, global id) order. */
-int snn_comm_exchange(snn_comm *c, const uint64_t *local, size_t n_local, const uint64_t **global,
-                      size_t *n_global, snn_error *err);
+ * n_global packed spikes of all ranks in ascending (step offset, global id) order.
+ * local_status is this rank's state (with err's message when it is not SNN_OK): a failure on any
+ * rank travels with the counts, so every rank returns the first failing rank's error from the
+ * same exchange and nobody waits for a rank that stopped. */
+int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size_t n_local,
+                      const uint64_t **global, size_t *n_global, snn_error *err);
 
 /* Collective. status is this rank's result; returns the worst status over all ranks and, when it
  * is not SNN_OK, copies into err the message of the lowest rank that failed. */

@@ -19,6 +19,7 @@ enum snn_status_code {
     SNN_ERR_NOMEM = 4,    /* an allocation failed */
     SNN_ERR_MPI = 5,      /* an MPI call failed */
     SNN_ERR_INTERNAL = 6, /* a broken invariant: a bug in snn_mpi */
+    SNN_ERR_NUMERIC = 7,  /* the state became NaN or infinite */
 };
 
 #define SNN_ERROR_MSG_LEN 1024

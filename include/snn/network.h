@@ -57,6 +57,8 @@ typedef struct {
     uint64_t n_syn;      /* synapses stored by this thread */
     uint64_t *spikes;    /* [n * min_delay] this interval's spikes, snn_spike_pack(k, gid) */
     size_t n_spikes;
+    uint64_t bad_step; /* first step in which a V of this thread became NaN or inf; 0: none */
+    uint32_t bad_i;    /* which neuron (thread-local index) */
     /* Per-neuron statistics for the summary. */
     uint32_t *spike_count; /* [n] */
     double *isi_sum;       /* [n] sum of inter-spike intervals, in steps */
