@@ -13,6 +13,7 @@
 
 #include "snn/comm.h"
 #include "snn/config.h"
+#include "snn/estimate.h"
 #include "snn/fault.h"
 #include "snn/network.h"
 #include "snn/progress.h"
@@ -100,7 +101,8 @@ static void print_header(FILE *out, const snn_model *m, const snn_comm *c, int n
 }
 
 static void print_summary(FILE *out, const snn_model *m, const snn_pop_stats *st, double n_syn,
-                          const double *times, double peak_mb, const char *spike_path)
+                          const double *times, double estimate_mb, double peak_mb,
+                          const char *spike_path)
 {
     fprintf(out, "\n%-16s %10s %10s %10s %8s\n", "population", "neurons", "spikes", "rate (Hz)",
             "CV ISI");
@@ -120,6 +122,7 @@ static void print_summary(FILE *out, const snn_model *m, const snn_pop_stats *st
             "time (s, max over ranks): build %.3f | update %.3f, exchange %.3f, delivery %.3f, "
             "output %.3f | simulate %.3f, real-time factor %.3g\n",
             times[0], times[1], times[2], times[3], times[4], sim, sim / (m->run.duration * 1e-3));
+    fprintf(out, "memory estimate per rank (max): %.1f MB\n", estimate_mb);
     fprintf(out, "peak memory per rank (max): %.1f MB\n", peak_mb);
     fprintf(out, "spikes: %s\n", spike_path);
 }
@@ -191,6 +194,27 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     char spike_path[SNN_PATH_LEN + 16];
     snprintf(spike_path, sizeof spike_path, "%s/spikes.h5", m->run.output_dir);
 
+    /* Memory: this rank's estimate against its share of the node's available memory, before
+     * anything big is allocated. The available-memory call is collective: always made. */
+    snn_estimate est;
+    snn_error avail_err;
+    double avail = 0;
+    int node_ranks = 1;
+    status = snn_estimate_rank(m, rank, r->comm.size, n_threads, &est, err);
+    int avail_status = snn_estimate_available_on_node(mpi, &avail, &node_ranks, &avail_err);
+    if (status == SNN_OK && avail_status != SNN_OK) {
+        status = avail_status;
+        *err = avail_err;
+    }
+    if (status == SNN_OK)
+        status = snn_estimate_check(&est, avail, m->source, node_ranks, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    double estimate_mb = est.total / 1048576.0;
+    snn_comm_max(&r->comm, &estimate_mb, 1);
+    if (rank == 0 && !o->quiet)
+        fprintf(out, "  memory estimate per rank (max): %.1f MB\n", estimate_mb);
+
     double t_build = MPI_Wtime();
     status = snn_network_build(&r->net, m, rank, r->comm.size, n_threads, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
@@ -232,7 +256,7 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     snn_comm_sum(&r->comm, &n_syn, 1);
     snn_comm_max(&r->comm, &peak, 1);
     if (rank == 0 && !o->quiet)
-        print_summary(out, m, r->stats, n_syn, times, peak, spike_path);
+        print_summary(out, m, r->stats, n_syn, times, estimate_mb, peak, spike_path);
     return SNN_OK;
 }
 

@@ -36,6 +36,11 @@ done
 # A state that becomes infinite: the population, neuron, step and parameters, exit status 7.
 expect_error nan_state 7 "population Hot, neuron 0 \\(global id 4\\): V became (\\+inf|NaN) in step 1 \\(t = 0.1 ms\\); parameters: lif .*R 1e\\+10 ohm" "$C/nan_state.cfg"
 
+# A network that will not fit: refused before anything big is allocated, with the estimate,
+# the limit and what to do.
+reduced "$SRC/examples/hpc_benchmark.cfg" 50 "10 ms" "$WORK/too_big.cfg"
+expect_error too_big 4 "too_big\\.cfg: estimated [0-9.]+ GB per rank .*, but [0-9.]+ GB are available per rank on this node .*: use more ranks or nodes, or a smaller run\\.scale" "$WORK/too_big.cfg"
+
 # An output directory that cannot be created (below a regular file).
 touch "$WORK/not_a_dir"
 set +e
