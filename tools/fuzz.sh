@@ -47,7 +47,11 @@ bin=$build/fuzz_config
 "$cc" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 -std=c11 \
     -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -I include \
     tests/fuzz/fuzz_config.c src/config.c src/units.c src/model.c src/error.c \
-    -Wl,--wrap=ut_read_xml,--wrap=ut_free_system -lconfig -ludunits2 -lm -o "$bin"
+    -Wl,--wrap=ut_read_xml,--wrap=ut_free_system -lconfig -ludunits2 -lm -o "$bin" || {
+    echo "tools/fuzz.sh: cannot build the harness; libFuzzer and the sanitizer runtimes come" >&2
+    echo "with Debian's libclang-rt-14-dev (apt-get install clang libclang-rt-14-dev)" >&2
+    exit 1
+}
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
