@@ -20,14 +20,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libconfig.h>
 
 #include "snn/units.h"
 
-#define KEY_LEN 192  /* a key path such as "projections[12].synapse.tau" */
-#define DESC_LEN 160 /* a rendered value in a message */
-#define LIST_LEN 400 /* a rendered list of names in a message */
+#define SNN_CONFIG_MAX_BYTES (1 << 30) /* 1 GB: far beyond any network file */
+#define KEY_LEN 192                    /* a key path such as "projections[12].synapse.tau" */
+#define DESC_LEN 160                   /* a rendered value in a message */
+#define LIST_LEN 400                   /* a rendered list of names in a message */
 #define MAX_NEURONS (UINT64_C(1) << 32)
 #define MAX_SYNAPSES (UINT64_C(1) << 40)
 #define MAX_STEPS (UINT64_C(1) << 53)
@@ -36,10 +38,18 @@
 #define MAX_DELAY_STEPS 32768 /* 2^15: drawn per-synapse delays are stored in 16 bits */
 
 /* What one parse call needs; passed down explicitly (no globals). */
+/* A population name and index, for the sorted name index. */
+typedef struct {
+    const char *name;
+    int idx;
+} pop_name;
+
 typedef struct {
     const char *name; /* file name for messages */
     const snn_units *units;
     snn_error *err;
+    pop_name *by_name; /* populations sorted by name (after they are parsed): O(log n) lookups */
+    int n_by_name;
 } parse_ctx;
 
 /* A setting together with its key path, for messages. s is NULL when an optional key is absent. */
@@ -689,12 +699,6 @@ static int parse_population(const parse_ctx *c, const config_setting_t *pop, con
         return rc;
     if (!valid_pop_name(name))
         return fail_got(c, &f, what_name);
-    for (int j = 0; j < i; j++)
-        if (strcmp(m->pops[j].name, name) == 0)
-            return fail(c, f.s, f.key,
-                        "expected a unique population name, got \"%s\" again (first defined at "
-                        "line %d)",
-                        name, m->pops[j].line);
     snprintf(p->name, sizeof p->name, "%s", name);
 
     long long size = 0;
@@ -749,7 +753,47 @@ static int parse_population(const parse_ctx *c, const config_setting_t *pop, con
     return quantity_member(c, pop, pkey, "I_ext", SNN_DIM_CURRENT, WHAT_CURRENT, 0, &p->I_ext, &f);
 }
 
-static int parse_populations(const parse_ctx *c, const config_setting_t *root, snn_model *m)
+static int cmp_pop_name(const void *a, const void *b)
+{
+    const pop_name *x = a, *y = b;
+    int d = strcmp(x->name, y->name);
+    return d ? d : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Sorts the population names (n log n, so 10^6 populations parse in seconds) and refuses a name
+ * defined twice, naming the second definition and the line of the first. */
+static int index_names(const parse_ctx *c, const config_setting_t *list, const snn_model *m,
+                       pop_name **out)
+{
+    pop_name *v = malloc((size_t)m->n_pops * sizeof *v);
+    if (!v)
+        return snn_fail(c->err, SNN_ERR_NOMEM, "%s: out of memory for %d population names", c->name,
+                        m->n_pops);
+    for (int i = 0; i < m->n_pops; i++)
+        v[i] = (pop_name){m->pops[i].name, i};
+    qsort(v, (size_t)m->n_pops, sizeof *v, cmp_pop_name);
+    for (int k = 1; k < m->n_pops; k++)
+        if (strcmp(v[k - 1].name, v[k].name) == 0) {
+            int first = v[k - 1].idx, again = v[k].idx;
+            field f;
+            char pkey[KEY_LEN];
+            index_key(pkey, "populations", again);
+            f.s = config_setting_get_member(config_setting_get_elem(list, (unsigned)again), "name");
+            f.key[0] = '\0';
+            append(f.key, sizeof f.key, pkey);
+            append(f.key, sizeof f.key, ".name");
+            free(v);
+            return fail(c, f.s, f.key,
+                        "expected a unique population name, got \"%s\" again (first defined at "
+                        "line %d)",
+                        m->pops[again].name, m->pops[first].line);
+        }
+    *out = v;
+    return SNN_OK;
+}
+
+static int parse_populations(const parse_ctx *c, const config_setting_t *root, snn_model *m,
+                             pop_name **by_name)
 {
     static const char *const what = "a list ( { name = ...; size = ...; params = {...}; }, ... )";
     field l;
@@ -776,7 +820,7 @@ static int parse_populations(const parse_ctx *c, const config_setting_t *root, s
             return rc;
     }
     m->n_neurons = total;
-    return SNN_OK;
+    return index_names(c, l.s, m, by_name);
 }
 
 /* ---- projections --------------------------------------------------------------------------- */
@@ -801,12 +845,16 @@ static const char *const output_coba_keys[] = {"type", "E", NULL};
 static const char *const weight_keys[] = {"mean", "std", "rel_std", NULL};
 static const char *const delay_keys[] = {"mean", "std", "rel_std", "max", NULL};
 
-static int find_pop(const snn_model *m, const char *name)
+static int cmp_name_key(const void *key, const void *elem)
 {
-    for (int i = 0; i < m->n_pops; i++)
-        if (strcmp(m->pops[i].name, name) == 0)
-            return i;
-    return -1;
+    return strcmp((const char *)key, ((const pop_name *)elem)->name);
+}
+
+static int find_pop(const parse_ctx *c, const char *name)
+{
+    const pop_name *hit =
+        bsearch(name, c->by_name, (size_t)c->n_by_name, sizeof *c->by_name, cmp_name_key);
+    return hit ? hit->idx : -1;
 }
 
 /* One name of a pre/post list: resolved to a population index. */
@@ -815,7 +863,7 @@ static int resolve_pop(const parse_ctx *c, const snn_model *m, const field *f, i
     if (config_setting_type(f->s) != CONFIG_TYPE_STRING)
         return fail_got(c, f, "a population name (e.g. \"E\")");
     const char *name = config_setting_get_string(f->s);
-    *idx = find_pop(m, name);
+    *idx = find_pop(c, name);
     if (*idx >= 0)
         return SNN_OK;
     char known[LIST_LEN] = "";
@@ -1231,6 +1279,9 @@ static int parse_weight(const parse_ctx *c, const config_setting_t *parent, cons
         if (!(rel >= 0))
             return fail_got(c, &fr, what_rel);
         *w_std = fabs(*w) * rel;
+        if (!isfinite(*w_std))
+            return fail_got(c, &fr,
+                            "a relative standard deviation with a finite std = |mean| x rel_std");
     }
     if (*w_std > 0 && *w == 0)
         return fail_got(c, &f,
@@ -1649,8 +1700,9 @@ static int parse_inputs(const parse_ctx *c, const config_setting_t *root, snn_mo
  * (".0"), which the integer checks then reject with the value shown. Strings, comments, names
  * and floats are copied unchanged; the line structure is preserved.
  */
-static char *widen_int_literals(const char *text)
+static char *widen_int_literals(const char *text, int *include_line)
 {
+    *include_line = 0;
     size_t len = strlen(text);
     if (len > (SIZE_MAX - 1) / 2)
         return NULL;
@@ -1683,9 +1735,16 @@ static char *widen_int_literals(const char *text)
                 *o++ = *p++;
             }
         } else if (isalpha((unsigned char)ch) || ch == '*' || ch == '@') { /* name, directive */
+            const char *word = p;
             *o++ = *p++;
             while (isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '*')
                 *o++ = *p++;
+            if (!*include_line && p - word == 8 && strncmp(word, "@include", 8) == 0) {
+                int line = 1;
+                for (const char *q = text; q < word; q++)
+                    line += *q == '\n';
+                *include_line = line;
+            }
         } else if (isdigit((unsigned char)ch) ||
                    ((ch == '-' || ch == '+') && isdigit((unsigned char)p[1]))) {
             const char *start = p;
@@ -1700,7 +1759,22 @@ static char *widen_int_literals(const char *text)
                 while (isdigit((unsigned char)*p))
                     p++;
             }
-            int is_float = !hex && (*p == '.' || *p == 'e' || *p == 'E');
+            /* A float is one token: its fraction and exponent are not integers of their own. */
+            int is_float = 0;
+            if (!hex && *p == '.') {
+                is_float = 1;
+                p++;
+                while (isdigit((unsigned char)*p))
+                    p++;
+            }
+            if (!hex && (*p == 'e' || *p == 'E') &&
+                (isdigit((unsigned char)p[1]) ||
+                 ((p[1] == '-' || p[1] == '+') && isdigit((unsigned char)p[2])))) {
+                is_float = 1;
+                p += 2;
+                while (isdigit((unsigned char)*p))
+                    p++;
+            }
             int suffixed = *p == 'L';
             memcpy(o, start, (size_t)(p - start));
             o += p - start;
@@ -1759,9 +1833,18 @@ static int load_text(const char *text, const char *name, const char *dir, snn_mo
                      snn_error *err)
 {
     parse_ctx c = {.name = name, .units = NULL, .err = err};
-    char *wide = widen_int_literals(text);
+    int include_line;
+    char *wide = widen_int_literals(text, &include_line);
     if (!wide)
         return snn_fail(err, SNN_ERR_NOMEM, "%s: out of memory while reading", name);
+    if (include_line) {
+        /* libconfig 1.5 exits the process on an @include of a directory and blocks on a FIFO. */
+        free(wide);
+        return snn_fail(err, SNN_ERR_CONFIG,
+                        "%s:%d: @include: expected the whole network in one file, got an @include "
+                        "directive (not supported)",
+                        name, include_line);
+    }
 
     config_t cfg;
     config_init(&cfg);
@@ -1796,11 +1879,15 @@ static int load_text(const char *text, const char *name, const char *dir, snn_mo
 
     const config_setting_t *root = config_root_setting(&cfg);
     if (!(rc = check_keys(&c, root, "", root_keys)) && !(rc = parse_run(&c, root, m)) &&
-        !(rc = parse_populations(&c, root, m)) && !(rc = parse_projections(&c, root, m)))
-        rc = parse_inputs(&c, root, m);
+        !(rc = parse_populations(&c, root, m, &c.by_name))) {
+        c.n_by_name = m->n_pops;
+        if (!(rc = parse_projections(&c, root, m)))
+            rc = parse_inputs(&c, root, m);
+    }
     snn_units_destroy(units);
 
 done:
+    free(c.by_name);
     config_destroy(&cfg);
     free(wide);
     return rc;
@@ -1833,6 +1920,18 @@ int snn_config_load(const char *path, snn_model *m, snn_error *err)
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return snn_fail(err, SNN_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    /* Only a regular file of sane size: /dev/zero or a FIFO would be read forever. */
+    struct stat st;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(fp);
+        return snn_fail(err, SNN_ERR_IO, "%s: expected a regular file, got %s", path,
+                        S_ISDIR(st.st_mode) ? "a directory" : "a device, pipe or socket");
+    }
+    if (st.st_size > SNN_CONFIG_MAX_BYTES) {
+        fclose(fp);
+        return snn_fail(err, SNN_ERR_CONFIG, "%s: expected a config of at most %d MB, got %lld MB",
+                        path, SNN_CONFIG_MAX_BYTES >> 20, (long long)(st.st_size >> 20));
+    }
     size_t cap = 4096, len = 0;
     char *text = malloc(cap);
     int rc = SNN_OK;

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "snn/config.h"
@@ -1205,6 +1206,68 @@ static void test_new_errors_from_string(void **state)
                       "got true");
 }
 
+/* Floats whose fraction or exponent has many digits are one token (the integer-widening pass
+ * once split them into a syntax error), and @include is refused before libconfig sees it. */
+static void test_long_floats_and_include(void **state)
+{
+    (void)state;
+    snn_model m;
+    load_ok("run = { dt = \"0.1 ms\"; duration = \"1 ms\"; scale = 0.3333333333333333333; "
+            "scale_k = 1.0000000000000000000e0; };\n"
+            "populations = ({ name = \"A\"; size = 30; params = { V_rest = -60.00000000001; "
+            "V_th = -50; V_reset = -60; tau = 10.5e+0; }; });",
+            &m);
+    assert_int_equal(m.pops[0].size, 10);
+    assert_true(fabs(m.pops[0].lif.V_rest - -60.00000000001) < 1e-12);
+    snn_model_free(&m);
+    snn_error err;
+    assert_int_equal(snn_config_load_string("# top\n@include \"/\"\n", "inc.cfg", &m, &err),
+                     SNN_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, "inc.cfg:2: @include"));
+    /* A message never spans lines, whatever the user's strings hold. */
+    assert_int_equal(snn_config_load_string("run = { dt = \"0.1 ms\"; duration = \"1 m\ns\"; };",
+                                            "nl.cfg", &m, &err),
+                     SNN_ERR_CONFIG);
+    assert_null(strchr(err.msg, '\n'));
+}
+
+/* 10^5 populations parse (names are looked up through a sorted index, not pairwise), and a
+ * duplicate among them is still found with the line of its first definition. */
+static void test_many_populations(void **state)
+{
+    (void)state;
+    const int n = 100000;
+    size_t cap = (size_t)n * 128 + 512;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t o =
+        (size_t)snprintf(text, cap, "run = { dt = 0.1; duration = 1.0; };\npopulations = (\n");
+    for (int i = 0; i < n; i++)
+        o += (size_t)snprintf(text + o, cap - o,
+                              "{ name = \"P%d\"; size = 1; params = { V_rest = -60; V_th = -50; "
+                              "V_reset = -60; tau = 10; }; }%s\n",
+                              i, i + 1 < n ? "," : "");
+    snprintf(text + o, cap - o,
+             ");\nprojections = ({ pre = \"P99999\"; post = \"P0\"; rule = "
+             "{ type = \"all_to_all\"; }; weight = 1.0; synapse = { type = "
+             "\"expon\"; tau = 2.0; }; output = { type = \"cuba\"; }; });\n");
+    snn_model m;
+    load_ok(text, &m);
+    assert_int_equal(m.n_pops, n);
+    assert_int_equal(m.projs[0].pre[0], n - 1);
+    assert_int_equal(m.projs[0].post[0], 0);
+    snn_model_free(&m);
+    /* Rename the last population to a name used on line 3. */
+    char *last = strstr(text, "\"P99999\"; size");
+    assert_non_null(last);
+    memcpy(last, "\"P1\"    ", 8);
+    snn_error err;
+    assert_int_equal(snn_config_load_string(text, "many.cfg", &m, &err), SNN_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, "populations[99999].name: expected a unique population name, "
+                                    "got \"P1\" again (first defined at line 4)"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1256,6 +1319,8 @@ int main(void)
         cmocka_unit_test(test_delays),
         cmocka_unit_test(test_inputs),
         cmocka_unit_test(test_new_errors_from_string),
+        cmocka_unit_test(test_long_floats_and_include),
+        cmocka_unit_test(test_many_populations),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
