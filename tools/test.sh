@@ -2,7 +2,8 @@
 # README command 2: install, build and run the whole test suite.
 #  1. the default build (gcc, single precision): every unit, MPI and whole-program test;
 #  2. a double-precision build: the model and simulation unit tests;
-#  3. a clang build with -Werror, to keep the code warning-free under both compilers.
+#  3. a clang build with -Werror, to keep the code warning-free under both compilers;
+#  4. the config fuzzer: its regression inputs, then 120 s of fuzzing (libFuzzer, ASan, UBSan).
 set -eu
 cd "$(dirname "$0")/.."
 bash tools/install_deps.sh
@@ -20,3 +21,6 @@ ctest --test-dir build-test-double --output-on-failure -R 'test_(models|simulate
 OMPI_CC=clang CC=clang cmake -S . -B build-test-clang -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-test-clang -j "$jobs"
 echo "clang build: warning-free"
+
+bash tools/fuzz.sh --replay
+bash tools/fuzz.sh 120
