@@ -3,8 +3,9 @@
 #
 #   bash tools/sanitize.sh
 #
-# Builds the library, snn_mpi and every test in build-asan (Debug, -DSNN_SANITIZE=address,undefined)
-# and runs every ctest test there. Every sanitizer report is fatal:
+# Builds the library, snn_mpi and every test in build-asan (Debug, -DSNN_SANITIZE=address,undefined,
+# with the fault-injection tests: -DSNN_FAULT_INJECTION=ON) and runs every ctest test there but
+# run_estimate (see below). Every sanitizer report is fatal:
 #  - ASan/LSan errors exit with status 86, UBSan errors (-fno-sanitize-recover) with 87, so a test
 #    that expects a particular non-zero status (bad input, usage errors) fails on them too;
 #  - afterwards the ctest logs and every test's work directory (captured stderr of snn_mpi) are
@@ -17,8 +18,9 @@ root=$PWD
 build=build-asan
 jobs=$(nproc)
 
-echo "== sanitize: configure and build $build (Debug, -fsanitize=address,undefined)"
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DSNN_SANITIZE=address,undefined >/dev/null
+echo "== sanitize: configure and build $build (Debug, -fsanitize=address,undefined, fault injection)"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DSNN_SANITIZE=address,undefined \
+    -DSNN_FAULT_INJECTION=ON >/dev/null
 cmake --build "$build" -j "$jobs"
 
 # ctest passes its environment to every test; the tests' ENVIRONMENT property only adds MPIEXEC
@@ -28,17 +30,17 @@ export LSAN_OPTIONS="suppressions=$root/tests/sanitize/lsan.supp:print_suppressi
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-# Tests that start MPI (every run_*.sh, and the unit tests that call MPI_Init) need whole
+# Tests that start MPI (every script test, and the unit tests that call MPI_Init) need whole
 # allocation stacks: Open MPI, PMIx and HDF5 are built without frame pointers, so the fast
 # unwinder stops at their first frame (often an Open MPI component that is dlclose'd at
 # MPI_Finalize, "<unknown module>") and the suppressions could not match. The DWARF unwinder
-# (fast_unwind_on_malloc=0) gives whole stacks but makes every malloc slow, so the other unit
-# tests keep the fast one (test_config: 10 s instead of 66 s).
-mpi_tests="^(run_.*"
+# (fast_unwind_on_malloc=0) gives whole stacks but makes every malloc slow, so only the unit
+# tests that never call MPI_Init keep the fast one (test_config: 10 s instead of 66 s).
+serial=""
 for f in tests/test_*.c; do
-    if grep -q 'MPI_Init' "$f"; then mpi_tests="$mpi_tests|$(basename "$f" .c)"; fi
+    if ! grep -q 'MPI_Init' "$f"; then serial="$serial${serial:+|}$(basename "$f" .c)"; fi
 done
-mpi_tests="$mpi_tests)\$"
+serial="^($serial)\$"
 # run_estimate compares the memory estimate with the measured peak RSS, which under ASan also
 # holds shadow memory, redzones and the free quarantine (51 MB instead of 22 MB on ei_balanced):
 # not a meaningful check here. The same networks run under ASan in run_examples/run_determinism.
@@ -47,13 +49,13 @@ skip="^(run_estimate)\$"
 rm -rf "$build"/tests/*.work "$build"/sanitize-*.log
 start=$(date +%s)
 status=0
-echo "== sanitize: unit tests without MPI (ctest -E '$mpi_tests|$skip')"
-ASAN_OPTIONS="$asan" ctest --test-dir "$build" --output-on-failure -E "$mpi_tests|$skip" \
+echo "== sanitize: unit tests without MPI (ctest -R '$serial')"
+ASAN_OPTIONS="$asan" ctest --test-dir "$build" --output-on-failure -R "$serial" -E "$skip" \
     -O "$root/$build/sanitize-serial.log" || status=$?
-echo "== sanitize: tests with MPI (ctest -R '$mpi_tests' -E '$skip')"
+echo "== sanitize: every other test (MPI unit tests, whole-program and fault-injection tests)"
 ASAN_OPTIONS="$asan:fast_unwind_on_malloc=0" ctest --test-dir "$build" --output-on-failure \
-    -R "$mpi_tests" -E "$skip" -O "$root/$build/sanitize-mpi.log" || status=$?
-echo "== sanitize: ctest took $(($(date +%s) - start)) s"
+    -E "$serial|$skip" -O "$root/$build/sanitize-mpi.log" || status=$?
+echo "== sanitize: ctest took $(($(date +%s) - start)) s (skipped: run_estimate, see above)"
 
 # Belt and braces: any report anywhere in the tests' output is a failure.
 pattern='ERROR: (Address|Leak)Sanitizer|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer|: runtime error: '
