@@ -3,7 +3,7 @@
 set -eu
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-PKGS="build-essential cmake pkg-config clang libomp-dev libclang-rt-14-dev
+PKGS="build-essential cmake pkg-config clang libomp-dev libclang-rt-14-dev valgrind
       openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools
       libconfig-dev libcmocka-dev libudunits2-dev
       python3 python3-h5py python3-matplotlib python3-numpy"

@@ -3,7 +3,9 @@
 #  1. the default build (gcc, single precision): every unit, MPI and whole-program test;
 #  2. a double-precision build: the model and simulation unit tests;
 #  3. a clang build with -Werror, to keep the code warning-free under both compilers;
-#  4. the config fuzzer: its regression inputs, then 120 s of fuzzing (libFuzzer, ASan, UBSan).
+#  4. the config fuzzer: its regression inputs, then 120 s of fuzzing (libFuzzer, ASan, UBSan);
+#  5. the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan), and a
+#     valgrind memcheck of the tutorial network on 2 ranks (build-valgrind).
 set -eu
 cd "$(dirname "$0")/.."
 bash tools/install_deps.sh
@@ -24,3 +26,6 @@ echo "clang build: warning-free"
 
 bash tools/fuzz.sh --replay
 bash tools/fuzz.sh 120
+
+bash tools/sanitize.sh
+bash tools/valgrind.sh
