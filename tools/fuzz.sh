@@ -102,7 +102,7 @@ if [ "$jobs" -gt 1 ]; then
 fi
 echo "fuzzing for ${seconds} s ($jobs process(es)); corpus $corpus"
 status=0
-"$bin" "${common[@]}" ${parallel[@]+"${parallel[@]}"} -max_total_time="$seconds" \
+"$bin" "${common[@]}" ${parallel[@]+"${parallel[@]}"} -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" \
     -max_len=65536 -dict=tests/fuzz/config.dict -artifact_prefix="$tmp/artifacts/" \
     -print_final_stats=1 "$corpus" >"$build/fuzz.log" 2>&1 || status=$?
 grep -E '^(#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|Done )' "$build/fuzz.log" |
