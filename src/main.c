@@ -23,6 +23,8 @@ static const char usage[] =
     "  -o, --output DIR   write outputs to DIR instead of the config's run.output_dir\n"
     "  -t, --threads N    OpenMP threads per rank (default: OMP_NUM_THREADS or all cores)\n"
     "  -q, --quiet        no progress line and no summary\n"
+    "      --summary-json FILE\n"
+    "                     write the end-of-run summary as JSON to FILE (also with --quiet)\n"
     "      --exchange-every-step\n"
     "                     exchange spikes every step instead of once per minimum delay\n"
     "                     (same results, slower; for checking)\n"
@@ -61,6 +63,8 @@ static int parse_args(int argc, char **argv, snn_run_options *o, int rank)
             o->exchange_every_step = 1;
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
             o->output_dir = argv[++i];
+        } else if (!strcmp(a, "--summary-json") && i + 1 < argc) {
+            o->summary_json = argv[++i];
         } else if ((!strcmp(a, "-t") || !strcmp(a, "--threads")) && i + 1 < argc) {
             char *end;
             long n = strtol(argv[++i], &end, 10);

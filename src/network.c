@@ -603,3 +603,11 @@ void snn_network_free(snn_network *net)
     snn_channels_free(&net->channels);
     memset(net, 0, sizeof *net);
 }
+
+uint64_t snn_network_events(const snn_network *net)
+{
+    uint64_t n = 0;
+    for (int t = 0; net->thr && t < net->n_threads; t++)
+        n += net->thr[t].n_events;
+    return n;
+}

@@ -20,6 +20,7 @@
 #include "snn/simulate.h"
 #include "snn/spike_writer.h"
 #include "snn/stats.h"
+#include "snn/summary.h"
 
 /* mkdir -p for the output directory; run on rank 0 only. */
 static int make_dirs(const char *path, snn_error *err)
@@ -98,33 +99,6 @@ static void print_header(FILE *out, const snn_model *m, const snn_comm *c, int n
             (unsigned long long)m->n_neurons, m->n_pops, m->n_projs, c->size, n_threads);
     fprintf(out, "  dt %g ms, duration %g ms (%llu steps), seed %u\n", m->run.dt, m->run.duration,
             (unsigned long long)m->run.n_steps, m->run.seed);
-}
-
-static void print_summary(FILE *out, const snn_model *m, const snn_pop_stats *st, double n_syn,
-                          const double *times, double estimate_mb, double peak_mb,
-                          const char *spike_path)
-{
-    fprintf(out, "\n%-16s %10s %10s %10s %8s\n", "population", "neurons", "spikes", "rate (Hz)",
-            "CV ISI");
-    uint64_t total = 0;
-    for (int p = 0; p < m->n_pops; p++) {
-        fprintf(out, "%-16s %10llu %10llu %10.3f %8.3f\n", m->pops[p].name,
-                (unsigned long long)st[p].neurons, (unsigned long long)st[p].spikes, st[p].rate_hz,
-                st[p].cv_isi);
-        total += st[p].spikes;
-    }
-    fprintf(out, "%-16s %10llu %10llu %10.3f\n", "total", (unsigned long long)m->n_neurons,
-            (unsigned long long)total,
-            (double)total / ((double)m->n_neurons * m->run.duration * 1e-3));
-    fprintf(out, "synapses: %.0f\n", n_syn);
-    double sim = times[1] + times[2] + times[3] + times[4];
-    fprintf(out,
-            "time (s, max over ranks): build %.3f | update %.3f, exchange %.3f, delivery %.3f, "
-            "output %.3f | simulate %.3f, real-time factor %.3g\n",
-            times[0], times[1], times[2], times[3], times[4], sim, sim / (m->run.duration * 1e-3));
-    fprintf(out, "memory estimate per rank (max): %.1f MB\n", estimate_mb);
-    fprintf(out, "peak memory per rank (max): %.1f MB\n", peak_mb);
-    fprintf(out, "spikes: %s\n", spike_path);
 }
 
 static double peak_rss_mb(void)
@@ -251,12 +225,34 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
         return status;
     const snn_timers *tm = &r->sim.timers;
     double times[5] = {t_build, tm->update, tm->exchange, tm->deliver, tm->output};
-    double n_syn = (double)r->net.n_syn_local, peak = peak_rss_mb();
+    double sums[3] = {(double)r->net.n_syn_local, (double)snn_network_events(&r->net),
+                      peak_rss_mb()};
+    double peak = sums[2];
     snn_comm_max(&r->comm, times, 5);
-    snn_comm_sum(&r->comm, &n_syn, 1);
+    snn_comm_sum(&r->comm, sums, 3);
     snn_comm_max(&r->comm, &peak, 1);
+    snn_summary sum = {.model = m,
+                       .pops = r->stats,
+                       .ranks = r->comm.size,
+                       .threads = n_threads,
+                       .synapses = sums[0],
+                       .synapse_events = sums[1],
+                       .build = times[0],
+                       .update = times[1],
+                       .exchange = times[2],
+                       .deliver = times[3],
+                       .output = times[4],
+                       .estimate_mb = estimate_mb,
+                       .peak_mb = peak,
+                       .peak_mb_total = sums[2],
+                       .spike_path = spike_path};
     if (rank == 0 && !o->quiet)
-        print_summary(out, m, r->stats, n_syn, times, estimate_mb, peak, spike_path);
+        snn_summary_print(&sum, out);
+    status = SNN_OK;
+    if (rank == 0 && o->summary_json)
+        status = snn_summary_write_json(&sum, o->summary_json, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
     return SNN_OK;
 }
 

@@ -215,6 +215,7 @@ static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t 
                 continue;
             uint64_t pre = (uint64_t)pb[q] + (gids[s] - m->pops[q].offset);
             uint64_t k = row[pre], end = row[pre + 1];
+            ts->n_events += end - k;
             if (!wk && !dk) {
                 for (; k < end; k++)
                     buf[tgt[k]] += w;

@@ -16,8 +16,8 @@ for ex in ei_balanced brunel microcircuit hpc_benchmark vogels_abbott_coba; do
         log="$WORK/$ex.$n.log"
         mpirun_n "$n" -o "$WORK/out_${ex}_$n" "$WORK/$ex.cfg" >"$log" 2>&1 ||
             fail "$ex on $n ranks: snn_mpi failed: $(tail -n 3 "$log")"
-        est=$(sed -nE 's/^memory estimate per rank \(max\): ([0-9.]+) MB$/\1/p' "$log")
-        peak=$(sed -nE 's/^peak memory per rank \(max\): ([0-9.]+) MB$/\1/p' "$log")
+        est=$(sed -nE 's/^memory estimate per rank \(max\): ([0-9.]+) MB.*$/\1/p' "$log")
+        peak=$(sed -nE 's/^peak memory per rank \(max\): ([0-9.]+) MB.*$/\1/p' "$log")
         [ -n "$est" ] || fail "$ex on $n ranks: no 'memory estimate per rank (max): X MB' line"
         [ -n "$peak" ] || fail "$ex on $n ranks: no 'peak memory per rank (max): Y MB' line"
         err=$("$PY" -c "import sys; e, p = map(float, sys.argv[1:]); print(f'{(e - p) / p:+.1%}')" \

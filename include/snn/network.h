@@ -55,6 +55,7 @@ typedef struct {
     snn_real *ring;      /* [n_channels * ring_len * n] arrivals by step */
     snn_synapses *syn;   /* [n_projs] */
     uint64_t n_syn;      /* synapses stored by this thread */
+    uint64_t n_events;   /* synapses reached by the spikes delivered so far */
     uint64_t *spikes;    /* [n * min_delay] this interval's spikes, snn_spike_pack(k, gid) */
     size_t n_spikes;
     uint64_t bad_step; /* first step in which a V of this thread became NaN or inf; 0: none */
@@ -101,6 +102,9 @@ typedef struct snn_network {
 int snn_network_build(snn_network *net, const snn_model *m, int rank, int n_ranks, int n_threads,
                       snn_error *err);
 void snn_network_free(snn_network *net);
+
+/* Synaptic events on this rank so far: the sum of the threads' n_events. */
+uint64_t snn_network_events(const snn_network *net);
 
 /* This rank's slice of population pop for thread t: population-local [begin, end). */
 snn_range snn_network_slice(const snn_model *m, int pop, int rank, int n_ranks, int n_threads,
