@@ -24,6 +24,7 @@
 
 #include <libconfig.h>
 
+#include "snn/config_override.h"
 #include "snn/units.h"
 
 #define SNN_CONFIG_MAX_BYTES (1 << 30) /* 1 GB: far beyond any network file */
@@ -84,6 +85,9 @@ static int fail(const parse_ctx *c, const config_setting_t *s, const char *key, 
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
 
+    const char *ov = snn_config_override_of(s);
+    if (ov) /* the value came from the command line: name the override, not a file line */
+        return snn_fail(c->err, SNN_ERR_CONFIG, "--set %s: %s", ov, what);
     const char *file = c->name;
     int line = 0;
     for (const config_setting_t *t = s; t; t = config_setting_parent(t)) {
@@ -1829,8 +1833,8 @@ static void source_line(const char *text, int line, char *buf, size_t n)
 static const char *const root_keys[] = {"run", "populations", "projections", "inputs", NULL};
 
 /* Parses text; name is the file name used in messages, dir (may be NULL) the @include dir. */
-static int load_text(const char *text, const char *name, const char *dir, snn_model *m,
-                     snn_error *err)
+static int load_text(const char *text, const char *name, const char *dir,
+                     const char *const *overrides, int n_overrides, snn_model *m, snn_error *err)
 {
     parse_ctx c = {.name = name, .units = NULL, .err = err};
     int include_line;
@@ -1868,6 +1872,8 @@ static int load_text(const char *text, const char *name, const char *dir, snn_mo
         }
         goto done;
     }
+    if ((rc = snn_config_apply_overrides(&cfg, overrides, n_overrides, err)))
+        goto done;
 
     char why[256];
     snn_units *units = snn_units_create(why, sizeof why);
@@ -1895,6 +1901,12 @@ done:
 
 int snn_config_load_string(const char *text, const char *name, snn_model *m, snn_error *err)
 {
+    return snn_config_load_string_with(text, name, NULL, 0, m, err);
+}
+
+int snn_config_load_string_with(const char *text, const char *name, const char *const *overrides,
+                                int n, snn_model *m, snn_error *err)
+{
     if (!m)
         return snn_fail(err, SNN_ERR_INTERNAL, "snn_config_load_string: no model");
     memset(m, 0, sizeof *m);
@@ -1904,13 +1916,19 @@ int snn_config_load_string(const char *text, const char *name, snn_model *m, snn
     if (!text)
         return snn_fail(err, SNN_ERR_INTERNAL, "%s: no text", name);
     snprintf(m->source, sizeof m->source, "%s", name);
-    int rc = load_text(text, name, NULL, m, err);
+    int rc = load_text(text, name, NULL, overrides, n, m, err);
     if (rc)
         snn_model_free(m);
     return rc;
 }
 
 int snn_config_load(const char *path, snn_model *m, snn_error *err)
+{
+    return snn_config_load_with(path, NULL, 0, m, err);
+}
+
+int snn_config_load_with(const char *path, const char *const *overrides, int n, snn_model *m,
+                         snn_error *err)
 {
     if (!m || !path)
         return snn_fail(err, SNN_ERR_INTERNAL, "snn_config_load: no path or model");
@@ -1976,7 +1994,7 @@ int snn_config_load(const char *path, snn_model *m, snn_error *err)
         snprintf(dir, sizeof dir, ".");
 
     snprintf(m->source, sizeof m->source, "%s", path);
-    rc = load_text(text, path, dir, m, err);
+    rc = load_text(text, path, dir, overrides, n, m, err);
     free(text);
     if (rc)
         snn_model_free(m);

@@ -23,6 +23,12 @@ static const char usage[] =
     "  -o, --output DIR   write outputs to DIR instead of the config's run.output_dir\n"
     "  -t, --threads N    OpenMP threads per rank (default: OMP_NUM_THREADS or all cores)\n"
     "  -q, --quiet        no progress line and no summary\n"
+    "      --set KEY=VALUE\n"
+    "                     override a config value before it is checked (repeatable), e.g.\n"
+    "                     --set run.duration=\"1 s\" --set populations.E.size=800\n"
+    "                     --set projections.EE.rule.prob=0.1 (list elements by name or [i])\n"
+    "      --validate     check the config, print sizes, synapse counts, delays and the\n"
+    "                     memory estimate per rank, and exit without building or writing\n"
     "      --summary-json FILE\n"
     "                     write the end-of-run summary as JSON to FILE (also with --quiet)\n"
     "      --exchange-every-step\n"
@@ -45,7 +51,7 @@ static void print_version(void)
 }
 
 /* Returns 0 to run, -1 to exit successfully (help, version), or SNN_ERR_USAGE. */
-static int parse_args(int argc, char **argv, snn_run_options *o, int rank)
+static int parse_args(int argc, char **argv, snn_run_options *o, const char **sets, int rank)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -59,6 +65,19 @@ static int parse_args(int argc, char **argv, snn_run_options *o, int rank)
             return -1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
+        } else if (!strcmp(a, "--validate")) {
+            o->validate = 1;
+        } else if (!strcmp(a, "--set") && i + 1 < argc) {
+            const char *kv = argv[++i];
+            if (!strchr(kv, '=') || kv[0] == '=') {
+                if (rank == 0)
+                    fprintf(stderr,
+                            "snn_mpi: --set: expected KEY=VALUE (e.g. run.seed=3), got "
+                            "\"%s\"\n",
+                            kv);
+                return 1;
+            }
+            sets[o->n_overrides++] = kv;
         } else if (!strcmp(a, "--exchange-every-step")) {
             o->exchange_every_step = 1;
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
@@ -103,7 +122,9 @@ int main(int argc, char **argv)
     int rank;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     snn_run_options o = {0};
-    int status = parse_args(argc, argv, &o, rank);
+    const char **sets = calloc((size_t)argc, sizeof *sets); /* the --set values, in order */
+    int status = sets ? parse_args(argc, argv, &o, sets, rank) : SNN_ERR_NOMEM;
+    o.overrides = sets;
     if (status == 0) {
         snn_error err;
         status = snn_run(&o, MPI_COMM_WORLD, &err);
@@ -112,6 +133,7 @@ int main(int argc, char **argv)
     } else if (status < 0) {
         status = 0;
     }
+    free(sets);
     MPI_Finalize();
     return status;
 }

@@ -13,14 +13,17 @@
 
 #include "snn/comm.h"
 #include "snn/config.h"
+#include "snn/config_override.h"
 #include "snn/estimate.h"
 #include "snn/fault.h"
 #include "snn/network.h"
 #include "snn/progress.h"
 #include "snn/simulate.h"
+#include "snn/spike_stats.h"
 #include "snn/spike_writer.h"
 #include "snn/stats.h"
 #include "snn/summary.h"
+#include "snn/validate.h"
 
 /* mkdir -p for the output directory; run on rank 0 only. */
 static int make_dirs(const char *path, snn_error *err)
@@ -46,8 +49,9 @@ static int make_dirs(const char *path, snn_error *err)
     return SNN_OK;
 }
 
-/* FNV-1a hash of the config file's bytes (0 if it cannot be read: then the parser has said so). */
-static uint64_t file_hash(const char *path)
+/* FNV-1a hash of the config file's bytes and the --set overrides (the file part is the offset
+ * basis alone if it cannot be read: then the parser has said so). */
+static uint64_t file_hash(const char *path, const snn_run_options *o)
 {
     FILE *f = fopen(path, "rb");
     uint64_t h = 1469598103934665603ull;
@@ -56,14 +60,21 @@ static uint64_t file_hash(const char *path)
         h = (h ^ (uint64_t)(unsigned char)c) * 1099511628211ull;
     if (f)
         fclose(f);
+    for (int i = 0; i < o->n_overrides; i++)
+        for (const char *p = o->overrides[i];; p++) {
+            h = (h ^ (uint64_t)(unsigned char)*p) * 1099511628211ull;
+            if (!*p)
+                break;
+        }
     return h;
 }
 
 /* Collective: every rank must have read the same config file (on a cluster each node reads its
  * own copy; a stale copy on one node would silently build another network). */
-static int check_same_config(snn_comm *c, const char *path, snn_error *err)
+static int check_same_config(snn_comm *c, const char *path, const snn_run_options *o,
+                             snn_error *err)
 {
-    uint64_t h = file_hash(path);
+    uint64_t h = file_hash(path, o);
     if (snn_fault_here("config", c->rank, 0))
         h ^= 1;
     uint64_t h0 = h;
@@ -87,9 +98,16 @@ static int check_output_dir(snn_comm *c, const char *dir, snn_error *err)
     return snn_comm_agree(c, status, err);
 }
 
+typedef struct {
+    snn_spike_writer *writer;
+    snn_spike_stats *stats; /* rank 0 only */
+} sink_ctx;
+
 static int spike_sink(void *ctx, uint64_t step, const uint32_t *gids, size_t n, snn_error *err)
 {
-    return snn_spike_writer_add(ctx, step, gids, n, err);
+    sink_ctx *k = ctx;
+    snn_spike_stats_add(k->stats, step, gids, n);
+    return snn_spike_writer_add(k->writer, step, gids, n, err);
 }
 
 static void print_header(FILE *out, const snn_model *m, const snn_comm *c, int n_threads)
@@ -121,6 +139,7 @@ typedef struct {
     snn_sim sim;
     snn_spike_writer *writer;
     snn_pop_stats *stats;
+    snn_spike_stats *spike_stats;
 } run_state;
 
 static void run_state_free(run_state *r)
@@ -130,6 +149,7 @@ static void run_state_free(run_state *r)
     snn_network_free(&r->net);
     snn_comm_free(&r->comm);
     free(r->stats);
+    snn_spike_stats_free(r->spike_stats);
     snn_model_free(&r->model);
 }
 
@@ -139,7 +159,7 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     snn_model *m = &r->model;
     int rank;
     MPI_Comm_rank(mpi, &rank);
-    int status = snn_config_load(o->config_path, m, err);
+    int status = snn_config_load_with(o->config_path, o->overrides, o->n_overrides, m, err);
     /* Before the communicator is set up, agree with a bare reduction. */
     int worst = status;
     MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MAX, mpi);
@@ -152,10 +172,12 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     status = snn_comm_init(&r->comm, mpi, m->n_neurons, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
-    if ((status = check_same_config(&r->comm, o->config_path, err)) != SNN_OK)
+    if ((status = check_same_config(&r->comm, o->config_path, o, err)) != SNN_OK)
         return status;
 
     int n_threads = o->n_threads > 0 ? o->n_threads : omp_get_max_threads();
+    if (o->validate)
+        return snn_validate_report(m, &r->comm, n_threads, o->overrides, o->n_overrides, out, err);
     if (rank == 0 && !o->quiet)
         print_header(out, m, &r->comm, n_threads);
     if (rank == 0)
@@ -195,6 +217,13 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
         return status;
     t_build = MPI_Wtime() - t_build;
 
+    status = SNN_OK;
+    if (rank == 0) /* every rank sees every spike: rank 0 alone keeps the summary's sample */
+        status = snn_spike_stats_create(
+            &r->spike_stats, m, SNN_SPIKE_STATS_SAMPLE,
+            snn_spike_stats_steps_per_bin(SNN_SPIKE_STATS_BIN_MS, m->run.dt), err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
     status = snn_spike_writer_open(&r->writer, mpi, spike_path, m, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
@@ -205,7 +234,9 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
         return status;
     snn_progress progress;
     snn_progress_init(&progress, rank == 0 && !o->quiet, out, m->run.n_steps, m->run.dt);
-    status = snn_sim_run(&r->sim, m->run.n_steps, spike_sink, r->writer, &progress, err);
+    sink_ctx sink = {r->writer, r->spike_stats};
+    status = snn_sim_run(&r->sim, m->run.n_steps, spike_sink, &sink, &progress, err);
+    snn_spike_stats_finish(r->spike_stats);
     snn_progress_finish(&progress);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
@@ -245,7 +276,10 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
                        .estimate_mb = estimate_mb,
                        .peak_mb = peak,
                        .peak_mb_total = sums[2],
-                       .spike_path = spike_path};
+                       .spike_path = spike_path,
+                       .spike_stats = r->spike_stats,
+                       .overrides = o->overrides,
+                       .n_overrides = o->n_overrides};
     if (rank == 0 && !o->quiet)
         snn_summary_print(&sum, out);
     status = SNN_OK;

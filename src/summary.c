@@ -36,12 +36,21 @@ static double per_second(double count, double seconds)
 void snn_summary_print(const snn_summary *s, FILE *out)
 {
     const snn_model *m = s->model;
-    fprintf(out, "\n%-16s %10s %10s %10s %8s\n", "population", "neurons", "spikes", "rate (Hz)",
+    const snn_spike_stats *ss = s->spike_stats;
+    fprintf(out, "\n%-16s %10s %10s %10s %8s", "population", "neurons", "spikes", "rate (Hz)",
             "CV ISI");
-    for (int p = 0; p < m->n_pops; p++)
-        fprintf(out, "%-16s %10llu %10llu %10.3f %8.3f\n", m->pops[p].name,
+    if (ss)
+        fprintf(out, " %8s %8s", "Fano", "corr");
+    fputc('\n', out);
+    for (int p = 0; p < m->n_pops; p++) {
+        fprintf(out, "%-16s %10llu %10llu %10.3f %8.3f", m->pops[p].name,
                 (unsigned long long)s->pops[p].neurons, (unsigned long long)s->pops[p].spikes,
                 s->pops[p].rate_hz, s->pops[p].cv_isi);
+        if (ss)
+            fprintf(out, " %8.3f %8.3f", snn_spike_stats_get(ss, p)->fano,
+                    snn_spike_stats_get(ss, p)->correlation);
+        fputc('\n', out);
+    }
     uint64_t total = snn_summary_total_spikes(s);
     fprintf(out, "%-16s %10llu %10llu %10.3f\n", "total", (unsigned long long)m->n_neurons,
             (unsigned long long)total,
@@ -58,6 +67,11 @@ void snn_summary_print(const snn_summary *s, FILE *out)
             s->peak_mb_total);
     if (s->synapses > 0)
         fprintf(out, ", %.1f bytes per synapse", s->peak_mb_total * 1048576.0 / s->synapses);
+    if (ss)
+        fprintf(out,
+                "\nFano factor and corr (mean pairwise correlation): spike counts in %g ms bins "
+                "of up to %d sampled neurons per population",
+                snn_spike_stats_bin_ms(ss), snn_spike_stats_sample_size(ss));
     fprintf(out, "\nspikes: %s\n", s->spike_path);
 }
 
@@ -92,6 +106,19 @@ static void json_key_number(FILE *f, const char *indent, const char *key, double
     fputs(last ? "\n" : ",\n", f);
 }
 
+/* A population's Fano factor, correlation and the sample they are over (ids, for checking). */
+static void write_pop_sample(FILE *f, const snn_spike_stats_pop *st)
+{
+    fputs(", \"fano_factor\": ", f);
+    json_number(f, st->fano);
+    fprintf(f, ", \"fano_neurons\": %d, \"correlation\": ", st->n_fano);
+    json_number(f, st->correlation);
+    fprintf(f, ", \"correlation_pairs\": %llu, \"sample_ids\": [", (unsigned long long)st->n_pairs);
+    for (int i = 0; i < st->n_sample; i++)
+        fprintf(f, "%s%u", i ? ", " : "", st->gids[i]);
+    fputc(']', f);
+}
+
 static void write_json(const snn_summary *s, FILE *f)
 {
     const snn_model *m = s->model;
@@ -121,10 +148,25 @@ static void write_json(const snn_summary *s, FILE *f)
         json_number(f, ps->rate_hz);
         fputs(", \"cv_isi\": ", f);
         json_number(f, ps->cv_isi);
-        fprintf(f, ", \"cv_isi_neurons\": %llu}%s\n", (unsigned long long)ps->n_cv,
-                p + 1 < m->n_pops ? "," : "");
+        fprintf(f, ", \"cv_isi_neurons\": %llu", (unsigned long long)ps->n_cv);
+        if (s->spike_stats)
+            write_pop_sample(f, snn_spike_stats_get(s->spike_stats, p));
+        fprintf(f, "}%s\n", p + 1 < m->n_pops ? "," : "");
     }
-    fputs("  ],\n  \"time_s\": {\n", f);
+    fputs("  ],\n", f);
+    if (s->spike_stats) {
+        fprintf(f, "  \"spike_count_stats\": {\"sample\": %d, \"bin_ms\": ",
+                snn_spike_stats_sample_size(s->spike_stats));
+        json_number(f, snn_spike_stats_bin_ms(s->spike_stats));
+        fprintf(f, ", \"bins\": %llu},\n",
+                (unsigned long long)snn_spike_stats_n_bins(s->spike_stats));
+    }
+    fputs("  \"overrides\": [", f);
+    for (int i = 0; i < s->n_overrides; i++) {
+        fputs(i ? ", " : "", f);
+        json_string(f, s->overrides[i]);
+    }
+    fputs("],\n  \"time_s\": {\n", f);
     json_key_number(f, "    ", "build", s->build, 0);
     json_key_number(f, "    ", "update", s->update, 0);
     json_key_number(f, "    ", "exchange", s->exchange, 0);

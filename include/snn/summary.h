@@ -14,6 +14,7 @@
 
 #include "snn/error.h"
 #include "snn/model.h"
+#include "snn/spike_stats.h"
 #include "snn/stats.h"
 
 typedef struct {
@@ -28,6 +29,9 @@ typedef struct {
     double peak_mb;       /* peak resident memory per rank, max */
     double peak_mb_total; /* sum over ranks */
     const char *spike_path;
+    const snn_spike_stats *spike_stats; /* Fano factor and correlation (rank 0); may be NULL */
+    const char *const *overrides;       /* --set KEY=VALUE, reported in the JSON */
+    int n_overrides;
 } snn_summary;
 
 double snn_summary_simulate_s(const snn_summary *s);
