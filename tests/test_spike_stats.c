@@ -1,0 +1,144 @@
+/*
+ * test_spike_stats.c — the summary's Fano factor and pairwise correlation (spike_stats.c) on a
+ * spike pattern small enough to compute by hand, and the sample's properties (distinct, sorted,
+ * inside its population, the same for the same seed).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "snn/spike_stats.h"
+
+/* Populations A (3 neurons, gids 0-2), B (200, gids 3-202) and C (2, gids 203-204); dt 1 ms,
+ * 7 steps. */
+static void make_model(snn_model *m, snn_population *pops, uint32_t seed)
+{
+    memset(m, 0, sizeof *m);
+    memset(pops, 0, 3 * sizeof *pops);
+    pops[0].size = 3;
+    pops[1].size = 200;
+    pops[1].offset = 3;
+    pops[2].size = 2;
+    pops[2].offset = 203;
+    m->pops = pops;
+    m->n_pops = 3;
+    m->n_neurons = 205;
+    m->run.dt = 1.0;
+    m->run.n_steps = 7;
+    m->run.seed = seed;
+}
+
+static void test_hand_computed(void **state)
+{
+    (void)state;
+    snn_model m;
+    snn_population pops[3];
+    make_model(&m, pops, 1);
+    snn_spike_stats *s;
+    snn_error err;
+    /* Bins of 2 steps: steps 1-2, 3-4, 5-6 (step 7 is a partial bin and is ignored). */
+    assert_int_equal(snn_spike_stats_create(&s, &m, 100, 2, &err), SNN_OK);
+    assert_int_equal(snn_spike_stats_n_bins(s), 3);
+    assert_true(snn_spike_stats_bin_ms(s) == 2.0);
+    /* Neuron 0: steps 1, 2, 3 -> counts [2, 1, 0]. Neuron 1: step 1 -> [1, 0, 0]. Neuron 2:
+     * silent. Neuron 204 (C): step 7 only, outside the whole bins. */
+    const uint32_t s1[] = {1, 0}, s2[] = {0}, s3[] = {0}, s7[] = {0, 204};
+    snn_spike_stats_add(s, 1, s1, 2);
+    snn_spike_stats_add(s, 2, s2, 1);
+    snn_spike_stats_add(s, 3, s3, 1);
+    snn_spike_stats_add(s, 7, s7, 2);
+    snn_spike_stats_finish(s);
+
+    const snn_spike_stats_pop *a = snn_spike_stats_get(s, 0);
+    assert_int_equal(a->n_sample, 3);
+    assert_int_equal(a->gids[0], 0);
+    assert_int_equal(a->gids[2], 2);
+    /* Neuron 0: mean 1, var 2/3, Fano 2/3. Neuron 1: mean 1/3, var 2/9, Fano 2/3. Mean 2/3. */
+    assert_int_equal(a->n_fano, 2);
+    assert_true(fabs(a->fano - 2.0 / 3.0) < 1e-15);
+    /* cov = E[xy] - E[x]E[y] = 2/3 - 1/3 = 1/3; corr = (1/3) / sqrt(2/3 * 2/9) = sqrt(3) / 2. */
+    assert_int_equal(a->n_pairs, 1);
+    assert_true(fabs(a->correlation - sqrt(3.0) / 2.0) < 1e-15);
+
+    const snn_spike_stats_pop *b = snn_spike_stats_get(s, 1);
+    assert_int_equal(b->n_sample, 100);
+    assert_true(isnan(b->fano));
+    assert_true(isnan(b->correlation));
+    assert_int_equal(b->n_fano, 0);
+    const snn_spike_stats_pop *c = snn_spike_stats_get(s, 2);
+    assert_int_equal(c->n_sample, 2);
+    assert_true(isnan(c->fano)); /* its only spike was in the partial bin */
+    snn_spike_stats_free(s);
+}
+
+static void test_anticorrelated(void **state)
+{
+    (void)state;
+    snn_model m;
+    snn_population pops[3];
+    make_model(&m, pops, 1);
+    snn_spike_stats *s;
+    snn_error err;
+    assert_int_equal(snn_spike_stats_create(&s, &m, 100, 1, &err), SNN_OK);
+    /* Neurons 0 and 1 alternate (counts [1,0,1,0,1,0,1] and [0,1,0,1,0,1,0]): correlation -1;
+     * neuron 2 fires every step (no variance: left out of the correlation, Fano 0). */
+    for (uint64_t step = 1; step <= 7; step++) {
+        uint32_t g[2] = {step % 2 ? 0u : 1u, 2};
+        snn_spike_stats_add(s, step, g, 2);
+    }
+    snn_spike_stats_finish(s);
+    const snn_spike_stats_pop *a = snn_spike_stats_get(s, 0);
+    assert_int_equal(a->n_pairs, 1);
+    assert_true(fabs(a->correlation + 1.0) < 1e-15);
+    /* Fano: neuron 0 mean 4/7, var 12/49 -> 3/7; neuron 1 mean 3/7, var 12/49 -> 4/7; neuron 2
+     * mean 1, var 0 -> 0. Mean (3/7 + 4/7 + 0) / 3 = 1/3. */
+    assert_int_equal(a->n_fano, 3);
+    assert_true(fabs(a->fano - 1.0 / 3.0) < 1e-15);
+    snn_spike_stats_free(s);
+}
+
+static void test_sample(void **state)
+{
+    (void)state;
+    snn_model m;
+    snn_population pops[3];
+    make_model(&m, pops, 7);
+    snn_spike_stats *s, *t, *u;
+    snn_error err;
+    assert_int_equal(snn_spike_stats_create(&s, &m, 100, 1, &err), SNN_OK);
+    assert_int_equal(snn_spike_stats_create(&t, &m, 100, 1, &err), SNN_OK);
+    m.run.seed = 8;
+    assert_int_equal(snn_spike_stats_create(&u, &m, 100, 1, &err), SNN_OK);
+    const snn_spike_stats_pop *b = snn_spike_stats_get(s, 1);
+    assert_int_equal(b->n_sample, 100);
+    for (int i = 0; i < 100; i++) {
+        assert_true(b->gids[i] >= 3 && b->gids[i] < 203);
+        if (i)
+            assert_true(b->gids[i] > b->gids[i - 1]); /* increasing, so distinct */
+    }
+    assert_memory_equal(b->gids, snn_spike_stats_get(t, 1)->gids, 100 * sizeof(uint32_t));
+    assert_memory_not_equal(b->gids, snn_spike_stats_get(u, 1)->gids, 100 * sizeof(uint32_t));
+    /* Not simply the first 100 neurons. */
+    assert_true(b->gids[99] > 102);
+    snn_spike_stats_free(s);
+    snn_spike_stats_free(t);
+    snn_spike_stats_free(u);
+    assert_int_equal(snn_spike_stats_steps_per_bin(10.0, 0.1), 100);
+    assert_int_equal(snn_spike_stats_steps_per_bin(0.01, 0.1), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hand_computed),
+        cmocka_unit_test(test_anticorrelated),
+        cmocka_unit_test(test_sample),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
