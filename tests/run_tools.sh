@@ -143,6 +143,52 @@ is_png "$WORK/regime.png"
 grep -Eq '^L6I +29 +[0-9]+ +8\.[0-9]{3}' "$WORK/mc_rates.txt" || fail "plot_rates.py: L6I line wrong"
 is_png "$WORK/mc_rates.png"
 
+# --- plot_stats.py and raster.py --colour: from the spike file alone --------------------------
+# row FILE POP: plot_stats.py's line for population POP (neurons spikes mean median cv n_cv).
+row() { awk -v p="$2" '$1 == p { print $2, $3, $4, $5, $6, $7 }' "$1"; }
+"$PY" "$TOOLS/plot_stats.py" "$WORK/regular.h5" -o "$WORK/stats_regular.png" --t-stop 1000 \
+    >"$WORK/stats_regular.txt" || fail "plot_stats.py failed on regular trains"
+cat "$WORK/stats_regular.txt"
+is_png "$WORK/stats_regular.png"
+# 1000 regular trains at 20 Hz: sizes from the file (ids 0..999), every rate 20, CV 0.
+read -r n nspk mean median cv ncv <<<"$(row "$WORK/stats_regular.txt" R)"
+[ "$n" = 1000 ] && [ "$nspk" = 20000 ] && [ "$ncv" = 1000 ] ||
+    fail "plot_stats.py regular: neurons $n, spikes $nspk, CV over $ncv (want 1000, 20000, 1000)"
+check "abs($mean - 20) < 1e-9 and abs($median - 20) < 1e-9 and $cv < 0.001" \
+    "plot_stats.py regular: rate $mean/$median, CV $cv (want 20, 20, 0)"
+"$PY" "$TOOLS/plot_stats.py" "$WORK/poisson.h5" -o "$WORK/stats_poisson.png" --t-stop 1000 \
+    >"$WORK/stats_poisson.txt" || fail "plot_stats.py failed on Poisson trains"
+read -r n nspk mean median cv ncv <<<"$(row "$WORK/stats_poisson.txt" P)"
+check "abs($mean - 20) < 1 and 0.9 < $cv < 1.05" "plot_stats.py Poisson: rate $mean, CV $cv (want 20, ~1)"
+# Two populations: one line and one colour each; --sizes counts silent neurons as rate 0.
+"$PY" "$TOOLS/plot_stats.py" "$WORK/mc_good.h5" --sizes L23E=500,L23I=58,L4E=219,L4I=55,L5E=49,L5I=11,L6E=144,L6I=29 \
+    --t-stop 1000 -o "$WORK/stats_mc.png" >"$WORK/stats_mc.txt" || fail "plot_stats.py failed on 8 populations"
+[ "$(grep -cE '^L[2-6][0-9]?[EI] ' "$WORK/stats_mc.txt")" = 8 ] || fail "plot_stats.py: not 8 population lines"
+read -r n nspk mean median cv ncv <<<"$(row "$WORK/stats_mc.txt" L23E)"
+# L23E: 207 trains at 0.903 x 1.05 Hz and 293 silent neurons.
+check "$n == 500 and $median == 0 and abs($mean - 207 * 0.903 * 1.05 / 500) < 0.01" \
+    "plot_stats.py --sizes: L23E with 293 silent neurons: mean $mean median $median"
+"$PY" "$TOOLS/plot_stats.py" "$WORK/none.h5" -o "$WORK/none.png" 2>"$WORK/err.txt"
+[ $? = 1 ] && grep -q 'no such spike file' "$WORK/err.txt" || fail "plot_stats.py: missing file not reported"
+"$PY" "$TOOLS/raster.py" "$WORK/mc_good.h5" --colour -o "$WORK/raster_colour.png" >/dev/null ||
+    fail "raster.py --colour failed"
+is_png "$WORK/raster_colour.png"
+"$PY" "$TOOLS/raster.py" "$WORK/mc_good.h5" -o "$WORK/raster_black.png" >/dev/null || fail "raster.py failed"
+# One colour per population: the coloured raster has C0 (31,119,180) and C1 (255,127,14) pixels,
+# the default one neither.
+colours() {
+    "$PY" - "$1" <<'PY'
+import sys
+import matplotlib.image as mpimg
+import numpy as np
+img = (mpimg.imread(sys.argv[1])[..., :3] * 255).round().astype(int)
+has = lambda rgb: bool((np.abs(img - np.array(rgb)).sum(axis=-1) < 30).any())
+print(int(has((31, 119, 180))), int(has((255, 127, 14))))
+PY
+}
+[ "$(colours "$WORK/raster_colour.png")" = "1 1" ] || fail "raster.py --colour: not one colour per population"
+[ "$(colours "$WORK/raster_black.png")" = "0 0" ] || fail "raster.py: default raster is not black"
+
 # --- end to end: the tutorial network, 2 ranks ------------------------------------------------
 mpirun_n 2 -q -o "$WORK/tut" "$SRC/examples/ei_balanced.cfg" || fail "ei_balanced run failed"
 "$PY" "$TOOLS/plot_rates.py" "$WORK/tut/spikes.h5" --config "$SRC/examples/ei_balanced.cfg" \
@@ -152,4 +198,9 @@ is_png "$WORK/tut_rates.png"
 n=$(total_spikes "$WORK/tut/spikes.h5")
 printed=$(awk '$1 == "E" || $1 == "I" { s += $3 } END { print s }' "$WORK/tut_rates.txt")
 [ "$n" = "$printed" ] || fail "plot_rates.py counted $printed spikes, the file has $n"
-echo "tools: validate_microcircuit, brunel_regime, plot_rates OK"
+"$PY" "$TOOLS/plot_stats.py" "$WORK/tut/spikes.h5" -o "$WORK/tut_stats.png" --t-stop 200.05 \
+    >"$WORK/tut_stats.txt" || fail "plot_stats.py failed on ei_balanced"
+is_png "$WORK/tut_stats.png"
+printed=$(awk '$1 == "E" || $1 == "I" { s += $3 } END { print s }' "$WORK/tut_stats.txt")
+[ "$n" = "$printed" ] || fail "plot_stats.py counted $printed spikes, the file has $n"
+echo "tools: validate_microcircuit, brunel_regime, plot_rates, plot_stats, raster OK"

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """raster.py — spike raster from a SONATA spike file written by snn_mpi.
 
-    python3 tools/raster.py SPIKES.h5 [-o raster.png] [--title TITLE] [--sizes N,N,...]
+    python3 tools/raster.py SPIKES.h5 [-o raster.png] [--title TITLE] [--sizes N,N,...] [--colour]
 
 Draws neuron index against spike time like step 5 of the BrainPy E/I tutorial (figure 8 x 4
 inches, 'k.' markers of size 1, x "time (ms)", y "neuron index", title "E/I balanced network
@@ -12,6 +12,9 @@ creation order list them by name). A spike file does not store population sizes,
 default each population starts at the sum of (largest node id + 1) of the populations before
 it; with --sizes (the population sizes from the network file, in the same order) the neuron
 index is the global id, exactly as in the tutorial.
+
+With --colour every population gets its own colour (matplotlib's C0, C1, ... in file order) and
+a legend entry.
 
 Needs only h5py, numpy and matplotlib (Debian: python3-h5py python3-matplotlib).
 """
@@ -59,6 +62,8 @@ def main(argv=None):
     ap.add_argument("-o", "--output", default="raster.png", help="PNG to write (default raster.png)")
     ap.add_argument("--title", default="E/I balanced network raster", help="figure title")
     ap.add_argument("--sizes", help="population sizes, comma-separated, in file order")
+    ap.add_argument("--colour", "--color", action="store_true",
+                    help="one colour per population, with a legend (default: all black)")
     args = ap.parse_args(argv)
 
     try:
@@ -86,7 +91,13 @@ def main(argv=None):
     n_idx = np.concatenate(index) if index else np.zeros(0, dtype=np.int64)
 
     plt.figure(figsize=(8, 4))
-    plt.plot(t_ms, n_idx, "k.", markersize=1)
+    if args.colour:
+        for k, (name, _, _) in enumerate(pops):
+            plt.plot(times[k], index[k], ".", color=f"C{k % 10}", markersize=1, label=name)
+        if pops:
+            plt.legend(loc="upper right", fontsize=8, markerscale=8)
+    else:
+        plt.plot(t_ms, n_idx, "k.", markersize=1)
     plt.xlabel("time (ms)")
     plt.ylabel("neuron index")
     plt.title(args.title)
