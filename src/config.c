@@ -436,8 +436,36 @@ static int read_quantity_any(const parse_ctx *c, const field *f, const snn_dim *
 
 /* ---- run ----------------------------------------------------------------------------------- */
 
-static const char *const run_keys[] = {"dt",    "duration", "seed", "output_dir",
-                                       "scale", "scale_k",  NULL};
+static const char *const run_keys[] = {
+    "dt", "duration", "seed", "output_dir", "scale", "scale_k", "stats_sample", "stats_bin", NULL};
+
+/* The summary's spike-count statistics (spike_stats.h): sample size and bin width. */
+static int parse_run_stats(const parse_ctx *c, const config_setting_t *g, const char *gkey,
+                           snn_run_params *r)
+{
+    static const char *const what_n = "an integer number of neurons in 1..10000 (e.g. 100)";
+    field f;
+    int rc;
+    long long n = 100;
+    if ((rc = int_member(c, g, gkey, "stats_sample", what_n, 0, &n, &f)))
+        return rc;
+    if (n < 1 || n > 10000)
+        return fail_got(c, &f, what_n);
+    r->stats_sample = (int)n;
+    char what[DESC_LEN], dt_text[48];
+    fmt_double(r->dt, dt_text, sizeof dt_text);
+    snprintf(what, sizeof what, "a time >= dt = %s ms, a whole number of steps (e.g. \"10 ms\")",
+             dt_text);
+    r->stats_bin = 10.0;
+    if ((rc = quantity_member(c, g, gkey, "stats_bin", SNN_DIM_TIME, what, 0, &r->stats_bin, &f)))
+        return rc;
+    double steps = nearbyint(r->stats_bin / r->dt);
+    if (!f.s && steps < 1) /* the default, with dt > 10 ms: one step */
+        r->stats_bin = r->dt;
+    else if (!(steps >= 1) || fabs(r->stats_bin / r->dt - steps) > DELAY_TOL * steps)
+        return fail_got(c, &f, what);
+    return SNN_OK;
+}
 
 static int parse_run(const parse_ctx *c, const config_setting_t *root, snn_model *m)
 {
@@ -507,7 +535,7 @@ static int parse_run(const parse_ctx *c, const config_setting_t *root, snn_model
     if (!dir[0] || strlen(dir) >= SNN_PATH_LEN)
         return fail_got(c, &f, "a non-empty directory name shorter than 4096 characters");
     snprintf(r->output_dir, sizeof r->output_dir, "%s", dir);
-    return SNN_OK;
+    return parse_run_stats(c, g.s, g.key, r);
 }
 
 /* ---- populations --------------------------------------------------------------------------- */

@@ -220,8 +220,10 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     status = SNN_OK;
     if (rank == 0) /* every rank sees every spike: rank 0 alone keeps the summary's sample */
         status = snn_spike_stats_create(
-            &r->spike_stats, m, SNN_SPIKE_STATS_SAMPLE,
-            snn_spike_stats_steps_per_bin(SNN_SPIKE_STATS_BIN_MS, m->run.dt), err);
+            &r->spike_stats, m, m->run.stats_sample > 0 ? m->run.stats_sample : 100,
+            snn_spike_stats_steps_per_bin(m->run.stats_bin > 0 ? m->run.stats_bin : 10.0,
+                                          m->run.dt),
+            err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     status = snn_spike_writer_open(&r->writer, mpi, spike_path, m, err);

@@ -78,6 +78,17 @@ n=$(total_spikes "$WORK/full/spikes.h5")
 "$PY" "$SRC/tests/check_spike_stats.py" "$WORK/full.json" "$WORK/full/spikes.h5" ||
     fail "Fano factor or correlation differ from numpy's"
 
+# run.stats_sample and run.stats_bin: another sample size and bin width, still numpy's values.
+run stats 2 -q -o "$WORK/stats" --summary-json "$WORK/stats.json" --set run.stats_sample=20 \
+    --set 'run.stats_bin=5 ms' --set 'run.duration=102 ms' "$CFG"
+expect_rc stats 0
+[ "$(json "$WORK/stats.json" "d['spike_count_stats']")" = "{'sample': 20, 'bin_ms': 5, 'bins': 20}" ] ||
+    fail "run.stats_*: $(json "$WORK/stats.json" "d['spike_count_stats']")"
+[ "$(json "$WORK/stats.json" "[len(p['sample_ids']) for p in d['populations']]")" = "[20, 20]" ] ||
+    fail "run.stats_sample=20: not 20 sampled neurons per population"
+"$PY" "$SRC/tests/check_spike_stats.py" "$WORK/stats.json" "$WORK/stats/spikes.h5" ||
+    fail "Fano factor or correlation (20 neurons, 5 ms bins, a partial last bin) differ from numpy's"
+
 # -t 2: two threads per rank, the same spikes and the same statistics.
 run threads 2 -q -t 2 -o "$WORK/threads" --summary-json "$WORK/threads.json" "$CFG"
 expect_rc threads 0

@@ -146,6 +146,10 @@ typedef struct {
     char output_dir[SNN_PATH_LEN];
     double scale;   /* multiplies population sizes (rounded, at least 1); default 1 */
     double scale_k; /* multiplies in-/out-degrees and, with scale, total numbers; default 1 */
+
+    /* The summary's Fano factor and correlation (spike_stats.h). */
+    int stats_sample; /* neurons sampled per population; default 100 */
+    double stats_bin; /* spike-count bin, ms, a whole number of steps; default 10 */
 } snn_run_params;
 
 typedef struct snn_model {

@@ -2,6 +2,7 @@
  * spike_stats.h — the summary's Fano factor and pairwise spike-count correlation, counted from
  * the spike stream.
  *
+ * run.stats_sample (default 100) and run.stats_bin (default 10 ms) set the sample and the bin.
  * Each population contributes a sample of min(sample, size) neurons, drawn without replacement
  * from the run's seed (stream SNN_RNG_STATS_SAMPLE, id = population index): the same neurons for
  * any number of ranks and threads. Their spikes are counted in bins of steps_per_bin steps: the
@@ -25,9 +26,6 @@
 
 #include "snn/error.h"
 #include "snn/model.h"
-
-#define SNN_SPIKE_STATS_SAMPLE 100  /* default neurons per population */
-#define SNN_SPIKE_STATS_BIN_MS 10.0 /* default bin width */
 
 typedef struct snn_spike_stats snn_spike_stats;
 
