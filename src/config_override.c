@@ -205,15 +205,55 @@ static int store(config_setting_t *s, const value *v)
     }
 }
 
+/* One side (pre or post) of a projection's default name: a name, or names joined by '+'. */
+static int append_side(const config_setting_t *s, char *buf, size_t n)
+{
+    if (!s)
+        return 0;
+    if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+        size_t len = strlen(buf);
+        return snprintf(buf + len, n - len, "%s", config_setting_get_string(s)) >= 0;
+    }
+    int count = config_setting_length(s);
+    for (int i = 0; i < count; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        if (config_setting_type(e) != CONFIG_TYPE_STRING)
+            return 0;
+        size_t len = strlen(buf);
+        if (snprintf(buf + len, n - len, "%s%s", i ? "+" : "", config_setting_get_string(e)) < 0)
+            return 0;
+    }
+    return count > 0;
+}
+
+/* A list element's name: its `name` member, or for a projection without one the default name
+ * "<pre>-><post>" (list names joined by '+'), as config.c names it. NULL if it has neither. */
+static const char *element_name(const config_setting_t *e, char *buf, size_t n)
+{
+    const char *name = NULL;
+    if (!config_setting_is_group(e))
+        return NULL;
+    if (config_setting_lookup_string(e, "name", &name))
+        return name;
+    buf[0] = '\0';
+    if (!append_side(config_setting_get_member(e, "pre"), buf, n))
+        return NULL;
+    size_t len = strlen(buf);
+    snprintf(buf + len, n - len, "->");
+    if (!append_side(config_setting_get_member(e, "post"), buf, n))
+        return NULL;
+    return buf;
+}
+
 /* The names of list l's elements (their `name` members), for messages. */
 static void element_names(const config_setting_t *l, char *buf, size_t n)
 {
     buf[0] = '\0';
     int count = config_setting_length(l);
     for (int i = 0; i < count; i++) {
-        const char *name = NULL;
-        const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
-        if (!config_setting_is_group(e) || !config_setting_lookup_string(e, "name", &name))
+        char own[160];
+        const char *name = element_name(config_setting_get_elem(l, (unsigned)i), own, sizeof own);
+        if (!name)
             continue;
         size_t len = strlen(buf);
         if (len + 4 >= n)
@@ -252,9 +292,9 @@ static int descend(config_setting_t *cur, const segment *sg, const char *path, c
         int count = config_setting_length(cur);
         for (int i = 0; i < count; i++) {
             config_setting_t *e = config_setting_get_elem(cur, (unsigned)i);
-            const char *name = NULL;
-            if (config_setting_is_group(e) && config_setting_lookup_string(e, "name", &name) &&
-                !strcmp(name, sg->name)) {
+            char own[160];
+            const char *name = element_name(e, own, sizeof own);
+            if (name && !strcmp(name, sg->name)) {
                 *next = e;
                 return SNN_OK;
             }

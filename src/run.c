@@ -83,8 +83,9 @@ static int check_same_config(snn_comm *c, const char *path, const snn_run_option
     if (h != h0)
         status = snn_fail(err, SNN_ERR_CONFIG,
                           "%s: rank %d read a different file than rank 0 did (hash %016llx, not "
-                          "%016llx): every rank must see the same config",
-                          path, c->rank, (unsigned long long)h, (unsigned long long)h0);
+                          "%016llx): every rank must see the same config%s",
+                          path, c->rank, (unsigned long long)h, (unsigned long long)h0,
+                          o->n_overrides ? " and the same --set overrides" : "");
     return snn_comm_agree(c, status, err);
 }
 

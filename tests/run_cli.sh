@@ -174,6 +174,13 @@ expect_error set_path 2 '^snn_mpi: error: --set populations\.X\.size=3: no eleme
 run set_group 2 -o "$WORK/e5" --set projections.E.rule.foo.bar=1 "$CFG"
 expect_error set_group 2 'no key "foo" in projections\.E\.rule'
 for d in e1 e2 e3 e4 e5; do [ ! -e "$WORK/$d" ] || fail "a bad --set created $WORK/$d"; done
+# Ranks started with different overrides (MPMD) are refused like ranks that read other files.
+set +e
+OMP_NUM_THREADS=1 timeout 120 "$MPIEXEC" --oversubscribe -n 1 "$SNN" -q -o "$WORK/mpmd" --set run.seed=1 "$CFG" : \
+    -n 1 "$SNN" -q -o "$WORK/mpmd" --set run.seed=2 "$CFG" >"$WORK/mpmd.out" 2>"$WORK/mpmd.err"
+echo $? >"$WORK/mpmd.rc"
+set -e
+expect_error mpmd 2 'rank 1 read a different file than rank 0 did .*: every rank must see the same config and the same --set overrides'
 run set_noeq 2 --set run.seed "$CFG"
 expect_rc set_noeq 1
 grep -q -- '--set: expected KEY=VALUE (e.g. run.seed=3), got "run.seed"' "$WORK/set_noeq.err" ||

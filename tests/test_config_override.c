@@ -125,12 +125,40 @@ static void test_errors(void **state)
            "1.5");
 }
 
+/* A projection without a name is addressed by its default name, as config.c names it. */
+static void test_default_projection_name(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "run = { dt = \"0.1 ms\"; duration = \"10 ms\"; };\n"
+        "populations = ( { name = \"E\"; size = 10; params = { V_rest = \"-52 mV\"; V_th = "
+        "\"-50 mV\"; V_reset = \"-60 mV\"; tau = \"10 ms\"; }; },\n"
+        "  { name = \"I\"; size = 5; params = { V_rest = \"-52 mV\"; V_th = \"-50 mV\"; "
+        "V_reset = \"-60 mV\"; tau = \"10 ms\"; }; } );\n"
+        "projections = ( { pre = \"E\"; post = [\"E\", \"I\"]; rule = { type = "
+        "\"all_to_all\"; }; weight = \"0.1 mV\"; synapse = { type = \"delta\"; }; } );\n";
+    const char *const sets[] = {"projections.E->E+I.rule.autapses=false"};
+    snn_model m;
+    snn_error err;
+    int rc = snn_config_load_string_with(text, "t.cfg", sets, 1, &m, &err);
+    if (rc)
+        fail_msg("%s", err.msg);
+    assert_string_equal(m.projs[0].name, "E->E+I");
+    assert_int_equal(m.projs[0].autapses, 0);
+    snn_model_free(&m);
+    const char *const bad[] = {"projections.E->E.rule.autapses=false"};
+    assert_int_equal(snn_config_load_string_with(text, "t.cfg", bad, 1, &m, &err), SNN_ERR_CONFIG);
+    assert_string_equal(err.msg, "--set projections.E->E.rule.autapses=false: no element named "
+                                 "\"E->E\" in projections (names: E->E+I; or use [index])");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_overrides_same_model),
         cmocka_unit_test(test_forms),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_default_projection_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

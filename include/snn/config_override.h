@@ -4,8 +4,9 @@
  * An override names a setting by its path, groups and list elements separated by '.':
  *   run.duration=1 s                 populations.E.size=800        populations.[0].size=800
  *   projections.E2E.weight="0.7 mS"  projections.E2E.rule.prob=0.1 populations[1].V_init.std=5
- * A list element is addressed by its `name` member or by its index ("[i]" as its own segment or
- * right after the list's name). The value is a libconfig scalar when it reads as one (integer,
+ * A list element is addressed by its `name` member (a projection without one by its default
+ * name, "E->I" or "E+I->E") or by its index ("[i]" as its own segment or right after the list's
+ * name). The value is a libconfig scalar when it reads as one (integer,
  * float, true/false, "quoted string") and otherwise a bare string, so `1 s` needs no quotes.
  * The last segment replaces that setting, or adds it to its group when absent (an unknown key is
  * then reported by the parser's unknown-key check); every segment before it must exist.
