@@ -443,13 +443,13 @@ static const char *const run_keys[] = {
 static int parse_run_stats(const parse_ctx *c, const config_setting_t *g, const char *gkey,
                            snn_run_params *r)
 {
-    static const char *const what_n = "an integer number of neurons in 1..10000 (e.g. 100)";
+    static const char *const what_n = "an integer number of neurons in 1..1000 (e.g. 100)";
     field f;
     int rc;
     long long n = 100;
     if ((rc = int_member(c, g, gkey, "stats_sample", what_n, 0, &n, &f)))
         return rc;
-    if (n < 1 || n > 10000)
+    if (n < 1 || n > 1000)
         return fail_got(c, &f, what_n);
     r->stats_sample = (int)n;
     char what[DESC_LEN], dt_text[48];

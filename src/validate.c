@@ -100,8 +100,8 @@ static void print_report(const snn_model *m, int ranks, int n_threads, double es
     fprintf(out, "%-24s %-20s %16.*f%s\n\n", "total", "", all_exact ? 0 : 1, total,
             all_exact ? "" : " (expected)");
     if (m->n_projs)
-        fprintf(out, "delays: min %g ms (%d steps), max %g ms (%d steps)\n", dmin * m->run.dt, dmin,
-                dmax * m->run.dt, dmax);
+        fprintf(out, "delays: min %g ms (%d step%s), max %g ms (%d step%s)\n", dmin * m->run.dt,
+                dmin, dmin == 1 ? "" : "s", dmax * m->run.dt, dmax, dmax == 1 ? "" : "s");
     else
         fprintf(out, "delays: none (no projections)\n");
     fprintf(out, "inputs: %d\n", m->n_inputs);

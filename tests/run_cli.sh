@@ -198,7 +198,7 @@ grep -Eq '^total +500$' "$WORK/validate.out" || fail "--validate: no total 500"
 grep -Eq '^E +fixed_outdegree +20000$' "$WORK/validate.out" || fail "--validate: no E 20000"
 grep -Eq '^I +fixed_outdegree +5000$' "$WORK/validate.out" || fail "--validate: no I 5000"
 grep -Eq '^total +25000$' "$WORK/validate.out" || fail "--validate: no synapse total 25000"
-grep -q '^delays: min 0.1 ms (1 steps), max 0.1 ms (1 steps)$' "$WORK/validate.out" || fail "--validate: delays"
+grep -q '^delays: min 0.1 ms (1 step), max 0.1 ms (1 step)$' "$WORK/validate.out" || fail "--validate: delays"
 grep -Eq '^memory estimate per rank \(2 ranks x 1 threads, max over ranks\): [0-9.]+ MB$' \
     "$WORK/validate.out" || fail "--validate: memory estimate"
 # fixed_prob: the expected count; the overrides are listed.
