@@ -16,15 +16,17 @@
 
 typedef struct {
     const char *config_path;
-    const char *output_dir;       /* overrides run.output_dir when not NULL */
-    int quiet;                    /* no progress line and no summary */
-    int n_threads;                /* 0: OpenMP's default (OMP_NUM_THREADS) */
-    int exchange_every_step;      /* exchange spikes every step instead of every min_delay steps */
-    const char *summary_json;     /* rank 0 writes the summary as JSON here when not NULL */
-    FILE *out;                    /* where rank 0 prints; stdout when NULL */
-    const char *const *overrides; /* --set KEY=VALUE, applied in order (config_override.h) */
+    const char *output_dir;   /* overrides run.output_dir when not NULL */
+    int quiet;                /* no progress line and no summary */
+    int n_threads;            /* 0: OpenMP's default (OMP_NUM_THREADS) */
+    int exchange_every_step;  /* exchange spikes every step instead of every min_delay steps */
+    const char *summary_json; /* rank 0 writes the summary as JSON here when not NULL */
+    FILE *out;                /* where rank 0 prints; stdout when NULL */
+
+    /* --set KEY=VALUE, applied in order (config_override.h), and --validate. */
+    const char *const *overrides;
     int n_overrides;
-    int validate; /* --validate: check the config and print its sizes, build nothing */
+    int validate; /* check the config and print its sizes; build and write nothing */
 } snn_run_options;
 
 /* Collective over comm. */
