@@ -65,6 +65,7 @@ static double expected_synapses(const snn_projection *pr, double owned, double s
     case SNN_RULE_FIXED_PROB:
         return pr->prob * (n_pre * owned - (pr->autapses ? 0 : self));
     case SNN_RULE_FIXED_TOTAL_NUMBER:
+    case SNN_RULE_FROM_FILE: /* total_number: the file's edge count (snn_edges_prepare) */
         return (double)pr->total_number * owned / n_post;
     case SNN_RULE_ALL_TO_ALL:
         return n_pre * owned - (pr->autapses ? 0 : self);
@@ -142,8 +143,9 @@ int snn_estimate_rank(const snn_model *m, int rank, int n_ranks, int n_threads, 
             }
             double k = expected_synapses(pr, owned, self);
             out->n_synapses += k;
-            double per_syn = sizeof(uint32_t) + (pr->weight_std > 0 ? real : 0) +
-                             (pr->delay_std > 0 ? sizeof(uint16_t) : 0);
+            double per_syn = sizeof(uint32_t) +
+                             (pr->weight_std > 0 || pr->file_weights ? real : 0) +
+                             (pr->delay_std > 0 || pr->file_delays ? sizeof(uint16_t) : 0);
             double bytes = ((double)pr->pre_size + 1) * sizeof(uint64_t) + k * per_syn;
             /* Generic path: the rule's edge list (pre, post, key) and a key per synapse;
              * the direct fixed_outdegree path: one row of scratch. */

@@ -13,9 +13,11 @@
 
 #include "snn/comm.h"
 #include "snn/config.h"
+#include "snn/edges_file.h"
 #include "snn/estimate.h"
 #include "snn/fault.h"
 #include "snn/network.h"
+#include "snn/network_export.h"
 #include "snn/progress.h"
 #include "snn/simulate.h"
 #include "snn/spike_writer.h"
@@ -154,6 +156,8 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
         return status;
     if ((status = check_same_config(&r->comm, o->config_path, err)) != SNN_OK)
         return status;
+    if ((status = snn_edges_prepare(m, &r->comm, err)) != SNN_OK) /* from_file projections */
+        return status;
 
     int n_threads = o->n_threads > 0 ? o->n_threads : omp_get_max_threads();
     if (rank == 0 && !o->quiet)
@@ -194,6 +198,8 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     t_build = MPI_Wtime() - t_build;
+    if (o->export_dir && (status = snn_network_export(&r->net, &r->comm, o->export_dir, err)))
+        return status;
 
     status = snn_spike_writer_open(&r->writer, mpi, spike_path, m, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
