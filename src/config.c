@@ -1514,16 +1514,27 @@ static int parse_projection(const parse_ctx *c, const config_setting_t *proj, co
     p->E = sp.E;
     /* from_file: the file's syn_weight and delay, when present, replace constant keys. */
     int from_file = p->rule == SNN_RULE_FROM_FILE;
-    p->has_weight = !from_file || config_setting_get_member(proj, "weight") != NULL;
+    const config_setting_t *fw = config_setting_get_member(proj, "weight");
+    p->has_weight = !from_file || fw != NULL;
+    if (from_file && fw && config_setting_type(fw) == CONFIG_TYPE_GROUP) {
+        char key[KEY_LEN];
+        join_key(key, pkey, "weight");
+        return fail(c, fw, key,
+                    "expected a constant weight with rule \"from_file\" (used when the file has "
+                    "no syn_weight), got a group { ... }");
+    }
     if (p->has_weight &&
         (rc = parse_weight(c, proj, pkey, &sp, !from_file, &p->weight, &p->weight_std)))
         return rc;
     if ((rc = parse_delay(c, proj, pkey, m->run.dt, p)))
         return rc;
-    if (from_file && p->delay_std > 0)
-        return fail(c, config_setting_get_member(proj, "delay"), pkey,
-                    "delay: expected a constant delay with rule \"from_file\" (used when the file "
-                    "has no delays), got a distribution");
+    if (from_file && p->delay_std > 0) {
+        char key[KEY_LEN];
+        join_key(key, pkey, "delay");
+        return fail(c, config_setting_get_member(proj, "delay"), key,
+                    "expected a constant delay with rule \"from_file\" (used when the file has no "
+                    "delays), got a distribution");
+    }
     return SNN_OK;
 }
 
