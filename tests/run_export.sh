@@ -89,7 +89,8 @@ roundtrip() { # roundtrip NAME CFG EXPORT_RANKS RERUN_RANKS...
     "$PY" "$SRC/tools/sonata_config.py" "$cfg" "$name.net" || fail "$name: sonata_config.py"
     grep -q 'type = "from_file"' "$name.net/net_from_file.cfg" || fail "$name: no from_file rule"
     for r in "$@"; do
-        mpirun_n "$r" -q -o "$name.rt$r" --export-network "$name.re$r" "$name.net/net_from_file.cfg" ||
+        # one rank runs 2 threads: the import is independent of the thread count as well
+        OMP_NUM_THREADS=$((r == 1 ? 2 : 1)) mpirun_n "$r" -q -o "$name.rt$r" --export-network "$name.re$r" "$name.net/net_from_file.cfg" ||
             fail "$name: re-run on $r ranks failed"
         cmp "$name.out/spikes.h5" "$name.rt$r/spikes.h5" ||
             fail "$name: spikes of the re-run on $r ranks differ from the original"
@@ -128,21 +129,28 @@ mpirun_n 2 -q -o drawn.noindex drawn.net/noindex.cfg || fail "re-run without ind
 cmp drawn.out/spikes.h5 drawn.noindex/spikes.h5 || fail "re-run without the index differs"
 echo "drawn: without the target index: byte-identical"
 
+# An export directory that cannot be made: exit status 3 on every rank, one message, no run.
+touch notadir
+mpirun_n 2 -q -o err.export --export-network notadir "$T" 2>err.export.stderr
+rc=$?
+[ "$rc" -eq 3 ] || { cat err.export.stderr; fail "export into a file: exit status $rc, expected 3"; }
+[ "$(grep -c 'snn_mpi: error: --export-network: notadir exists but is not a directory' err.export.stderr)" -eq 1 ] ||
+    { cat err.export.stderr; fail "export into a file: message"; }
+[ ! -e err.export/spikes.h5 ] || fail "export into a file: the run went on"
+echo "export_not_a_directory: $(grep 'snn_mpi: error:' err.export.stderr)"
+
 # ---- from_file errors ------------------------------------------------------------------------
 # expect_error NAME STATUS PATTERN CFG: on 2 ranks, one message matching PATTERN, exit STATUS.
 expect_error() {
     local name=$1 want=$2 pattern=$3 cfg=$4
-    set +e
     timeout 120 "$MPIEXEC" --oversubscribe -n 2 "$SNN" -q -o "err.$name" "$cfg" >"err.$name.stdout" 2>"err.$name.stderr"
     local rc=$?
-    set -e
     [ "$rc" -eq "$want" ] || { cat "err.$name.stderr"; fail "$name: exit status $rc, expected $want"; }
     [ "$(grep -c 'snn_mpi: error:' "err.$name.stderr")" -eq 1 ] || { cat "err.$name.stderr"; fail "$name: not exactly one error line"; }
     grep -Eq -- "$pattern" "err.$name.stderr" || { cat "err.$name.stderr"; fail "$name: message does not match /$pattern/"; }
     [ ! -e "err.$name/spikes.h5" ] || fail "$name: a spike file was written"
     echo "$name: $(grep 'snn_mpi: error:' "err.$name.stderr")"
 }
-set -e
 B=tutorial.net/net_from_file.cfg
 line=$(grep -n 'population = "E:E->E"' "$B" | head -1 | cut -d: -f1)
 mk() { # mk NAME SED-EXPR: a broken copy of the tutorial's from_file config in tutorial.net/
