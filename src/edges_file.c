@@ -483,13 +483,13 @@ static int index_intervals(const snn_model *m, int p, edge_pop *e, snn_range t, 
     }
     uint64_t lo = UINT64_MAX, hi = 0;
     for (uint64_t i = 0; i < nn; i++) {
-        if (nr[2 * i] >= nr[2 * i + 1])
+        if (nr[2 * i] == nr[2 * i + 1]) /* no edges */
             continue;
-        if (nr[2 * i + 1] > e->index_ranges) {
+        if (nr[2 * i] > nr[2 * i + 1] || nr[2 * i + 1] > e->index_ranges) {
             free(nr);
             return snn_fail(err, SNN_ERR_CONFIG,
                             "%s: indices/target_to_source/node_id_to_ranges[%llu] = [%llu, %llu): "
-                            "expected ranges within the %llu rows of range_to_edge_id",
+                            "expected start <= end <= %llu (the rows of range_to_edge_id)",
                             at, (unsigned long long)(t.begin + i), (unsigned long long)nr[2 * i],
                             (unsigned long long)nr[2 * i + 1], (unsigned long long)e->index_ranges);
         }
@@ -517,15 +517,15 @@ static int index_intervals(const snn_model *m, int p, edge_pop *e, snn_range t, 
     uint64_t k = 0;
     for (uint64_t i = 0; i < nrg; i++) {
         uint64_t a = rg[2 * i], b = rg[2 * i + 1];
-        if (a >= b)
+        if (a == b)
             continue;
-        if (b > e->n) {
+        if (a > b || b > e->n) {
             free(rg);
             free(*iv);
             *iv = NULL;
             return snn_fail(err, SNN_ERR_CONFIG,
                             "%s: indices/target_to_source/range_to_edge_id[%llu] = [%llu, %llu): "
-                            "expected edge ranges within the %llu edges",
+                            "expected start <= end <= %llu (the edges)",
                             at, (unsigned long long)(lo + i), (unsigned long long)a,
                             (unsigned long long)b, (unsigned long long)e->n);
         }

@@ -198,7 +198,9 @@ expect_error no_weight 2 "no_weight\.cfg:[0-9]+: projections\[0\]: missing requi
 broken index_size 'n = g["indices/target_to_source/node_id_to_ranges"][:-1]; del g["indices/target_to_source/node_id_to_ranges"]; g["indices/target_to_source/node_id_to_ranges"] = n'
 expect_error index_size 2 "expected the target index to cover the 400 neurons of population \"E\", got 399 nodes" tutorial.net/index_size.cfg
 broken index_range 'r = g["indices/target_to_source/range_to_edge_id"]; r[3, 1] = 99999'
-expect_error index_range 2 "index_range/edges\.h5: edge population \"E:E->E\": indices/target_to_source/range_to_edge_id\[3\] = \[[0-9]+, 99999\): expected edge ranges within the 16051 edges" tutorial.net/index_range.cfg
+expect_error index_range 2 "index_range/edges\.h5: edge population \"E:E->E\": indices/target_to_source/range_to_edge_id\[3\] = \[[0-9]+, 99999\): expected start <= end <= 16051 \(the edges\)" tutorial.net/index_range.cfg
+broken index_negative 'r = g["indices/target_to_source/node_id_to_ranges"]; r[5] = [6, 5]'
+expect_error index_negative 2 "indices/target_to_source/node_id_to_ranges\[5\] = \[6, 5\): expected start <= end <= 400 \(the rows of range_to_edge_id\)" tutorial.net/index_negative.cfg
 # Without syn_weight but with a weight key, the key is used (and the run goes through).
 sed -e '0,/output = { type = "cuba"; }; }/s//output = { type = "cuba"; }; weight = "0.15811388300841897 mS"; }/' tutorial.net/no_weight.cfg >tutorial.net/weight_key.cfg
 mpirun_n 2 -q -o weight_key tutorial.net/weight_key.cfg || fail "weight key with a file without syn_weight"
