@@ -143,7 +143,8 @@ static int out_dataset(h5out *o, hid_t loc, const char *name, hid_t ftype, hid_t
             H5Sselect_none(space);
             H5Sselect_none(ms);
         }
-        if (H5Dwrite(d, mtype, ms, space, o->dxpl, buf) < 0 && rc == SNN_OK)
+        /* An empty dataset has no storage to write to (total is the same on every rank). */
+        if (total > 0 && H5Dwrite(d, mtype, ms, space, o->dxpl, buf) < 0 && rc == SNN_OK)
             rc = snn_h5_fail(err, SNN_ERR_IO, "%s: cannot write %s", o->path, name);
         if (attr && snn_h5_attr_string(d, attr, attr_value) != 0 && rc == SNN_OK)
             rc = snn_h5_fail(err, SNN_ERR_IO, "%s: cannot write attribute %s of %s", o->path, attr,

@@ -3,7 +3,7 @@
 #   with the summary's synapse count, ids are in range, attributes are there, and the
 #   tutorial's fixed_outdegree projections give every source exactly int(500 * 0.1) = 50 edges;
 # - round trips: the tutorial, a network with drawn weights and delays (multapses, a pre list,
-#   coba, alpha) and a reduced Brunel network, re-simulated from their edge files through
+#   coba, alpha; also with empty edge populations) and a reduced Brunel network, re-simulated from their edge files through
 #   tools/sonata_config.py, give byte-identical spike files, also on another rank count, and
 #   re-exporting the imported network gives the same edges.h5; without the target index (read
 #   by chunks) too;
@@ -100,6 +100,12 @@ roundtrip() { # roundtrip NAME CFG EXPORT_RANKS RERUN_RANKS...
 }
 roundtrip tutorial "$T" 1 1 3
 roundtrip drawn "$SRC/tests/configs/export_drawn.cfg" 2 1 3
+# Empty edge populations (prob = 0) are written and read back too.
+sed 's/prob = 0.05;/prob = 0.0;/' "$SRC/tests/configs/export_drawn.cfg" >empty.cfg
+grep -q 'prob = 0.0;' empty.cfg || fail "could not make empty.cfg"
+roundtrip empty empty.cfg 2 3
+"$PY" -c 'import h5py, sys; assert len(h5py.File(sys.argv[1])["edges/EE:E->E/source_node_id"]) == 0' \
+    empty.net/edges.h5 || fail "empty: EE:E->E is not empty"
 reduced "$SRC/examples/brunel.cfg" 0.05 "100 ms" brunel.cfg
 roundtrip brunel brunel.cfg 3 2
 
