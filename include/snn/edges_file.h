@@ -37,7 +37,7 @@
 #include "snn/real.h"
 
 /* Edges per hyperslab read (bounds the reader's temporary memory). */
-#define SNN_EDGES_CHUNK ((uint64_t)1 << 20)
+#define SNN_EDGES_CHUNK ((uint64_t)1 << 16)
 
 /* The edges of one from_file projection that one rank stores, in file order. */
 typedef struct snn_file_edges {
