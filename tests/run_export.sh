@@ -3,7 +3,8 @@
 #   with the summary's synapse count, ids are in range, attributes are there, and the
 #   tutorial's fixed_outdegree projections give every source exactly int(500 * 0.1) = 50 edges;
 # - round trips: the tutorial, a network with drawn weights and delays (multapses, a pre list,
-#   coba, alpha; also with empty edge populations) and a reduced Brunel network, re-simulated from their edge files through
+#   coba, alpha; also with empty edge populations), a reduced Brunel network and a reduced
+#   microcircuit (iaf_psc_exp, 64 projections), re-simulated from their edge files through
 #   tools/sonata_config.py, give byte-identical spike files, also on another rank count, and
 #   re-exporting the imported network gives the same edges.h5; without the target index (read
 #   by chunks) too;
@@ -106,8 +107,14 @@ grep -q 'prob = 0.0;' empty.cfg || fail "could not make empty.cfg"
 roundtrip empty empty.cfg 2 3
 "$PY" -c 'import h5py, sys; assert len(h5py.File(sys.argv[1])["edges/EE:E->E/source_node_id"]) == 0' \
     empty.net/edges.h5 || fail "empty: EE:E->E is not empty"
-reduced "$SRC/examples/brunel.cfg" 0.05 "100 ms" brunel.cfg
+reduced "$SRC/examples/brunel.cfg" 0.05 "50 ms" brunel.cfg
 roundtrip brunel brunel.cfg 3 2
+# iaf_psc_exp, 64 projections with drawn weights and delays (microcircuit at 2 %, in-degrees at
+# 10 %).
+reduced "$SRC/examples/microcircuit.cfg" 0.02 "30 ms" microcircuit.cfg
+sed -i 's/scale = 0.02;/scale = 0.02; scale_k = 0.1;/' microcircuit.cfg
+grep -q 'scale_k = 0.1;' microcircuit.cfg || fail "could not set scale_k"
+roundtrip microcircuit microcircuit.cfg 2 3
 
 # The drawn network really has per-synapse weights and delays in its file.
 "$PY" - drawn.net <<'PY' || fail "drawn export content"
