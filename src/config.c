@@ -47,6 +47,7 @@ typedef struct {
 
 typedef struct {
     const char *name; /* file name for messages */
+    const char *dir;  /* the config's directory (NULL: the working directory), for from_file */
     const snn_units *units;
     snn_error *err;
     pop_name *by_name; /* populations sorted by name (after they are parsed): O(log n) lookups */
@@ -860,12 +861,13 @@ static int parse_populations(const parse_ctx *c, const config_setting_t *root, s
 static const char *const proj_keys[] = {"name",    "pre",    "post",  "rule", "weight",
                                         "synapse", "output", "delay", NULL};
 /* In the order of snn_conn_rule. */
-static const char *const rule_choices[] = {
-    "fixed_outdegree", "fixed_prob", "fixed_indegree", "fixed_total_number", "all_to_all",
-    "one_to_one",      NULL};
+static const char *const rule_choices[] = {"fixed_outdegree",    "fixed_prob", "fixed_indegree",
+                                           "fixed_total_number", "all_to_all", "one_to_one",
+                                           "from_file",          NULL};
 static const char *const rule_n_keys[] = {"type", "prob", "n", "autapses", "multapses", NULL};
 static const char *const rule_prob_keys[] = {"type", "prob", "autapses", "multapses", NULL};
 static const char *const rule_plain_keys[] = {"type", "autapses", "multapses", NULL};
+static const char *const rule_file_keys[] = {"type", "file", "population", NULL};
 /* In the order of snn_synapse_kind. */
 static const char *const synapse_choices[] = {"expon", "alpha", "dual_expon", "delta", NULL};
 static const char *const synapse_tau_keys[] = {"type", "tau", NULL};
@@ -1021,6 +1023,43 @@ static int prob_or_n(const parse_ctx *c, const field *g, const char *n_what, fie
     return SNN_OK;
 }
 
+/* from_file: { type = "from_file"; file = "net/edges.h5"; population = "E->E"; }. The file and
+ * its contents are checked later, by every rank together (snn_edges_prepare). */
+static int parse_rule_file(const parse_ctx *c, const field *g, snn_projection *p)
+{
+    static const char *const what_file = "the path of a SONATA edge file (e.g. \"net/edges.h5\")";
+    static const char *const what_pop =
+        "the name of an edge population in the file (e.g. \"E->E\")";
+    field f;
+    const char *file = NULL, *pop = NULL;
+    int rc;
+    if ((rc = string_member(c, g->s, g->key, "file", what_file, 1, &file, &f)))
+        return rc;
+    if (!*file)
+        return fail_got(c, &f, what_file);
+    const char *dir = file[0] == '/' || !c->dir || !strcmp(c->dir, ".") ? "" : c->dir;
+    size_t len = strlen(dir) + 1 + strlen(file) + 1;
+    if (len > SNN_PATH_LEN)
+        return fail_got(c, &f, "a path shorter than 4096 characters");
+    if ((rc = string_member(c, g->s, g->key, "population", what_pop, 1, &pop, &f)))
+        return rc;
+    if (!*pop)
+        return fail_got(c, &f, what_pop);
+    p->file = malloc(len);
+    p->file_population = malloc(strlen(pop) + 1);
+    if (!p->file || !p->file_population)
+        return snn_fail(c->err, SNN_ERR_NOMEM, "%s: out of memory", c->name);
+    snprintf(p->file, len, "%s%s%s", dir, *dir ? "/" : "", file);
+    memcpy(p->file_population, pop, strlen(pop) + 1);
+    if (p->n_pre != 1 || p->n_post != 1)
+        return fail(c, g->s, g->key,
+                    "expected one pre and one post population with rule \"from_file\" (an edge "
+                    "population joins one source and one target node population), got %d pre and "
+                    "%d post populations",
+                    p->n_pre, p->n_post);
+    return SNN_OK;
+}
+
 static int parse_rule(const parse_ctx *c, const config_setting_t *proj, const char *pkey,
                       const snn_run_params *run, snn_projection *p)
 {
@@ -1038,8 +1077,13 @@ static int parse_rule(const parse_ctx *c, const config_setting_t *proj, const ch
         keys = rule_n_keys;
     else if (p->rule == SNN_RULE_FIXED_PROB)
         keys = rule_prob_keys;
+    else if (p->rule == SNN_RULE_FROM_FILE)
+        keys = rule_file_keys;
     if ((rc = check_keys(c, g.s, g.key, keys)))
         return rc;
+    p->rule_line = config_setting_source_line(g.s);
+    if (p->rule == SNN_RULE_FROM_FILE)
+        return parse_rule_file(c, &g, p);
     p->autapses = 1;
     p->multapses = 1;
     if ((rc = bool_member(c, g.s, g.key, "autapses", &p->autapses, &f)) ||
@@ -1150,6 +1194,8 @@ static int parse_rule(const parse_ctx *c, const config_setting_t *proj, const ch
     }
     case SNN_RULE_ALL_TO_ALL:
         return check_count(c, &g, p->pre_size, p->post_size, "pre neurons", "post neurons");
+    case SNN_RULE_FROM_FILE:
+        return SNN_OK;
     case SNN_RULE_ONE_TO_ONE:
         if (p->pre_size != p->post_size)
             return fail(c, g.s, g.key,
@@ -1498,9 +1544,30 @@ static int parse_projection(const parse_ctx *c, const config_setting_t *proj, co
     p->syn_tau_rise = sp.tau_rise;
     p->output = sp.output;
     p->E = sp.E;
-    if ((rc = parse_weight(c, proj, pkey, &sp, 1, &p->weight, &p->weight_std)))
+    /* from_file: the file's syn_weight and delay, when present, replace constant keys. */
+    int from_file = p->rule == SNN_RULE_FROM_FILE;
+    const config_setting_t *fw = config_setting_get_member(proj, "weight");
+    p->has_weight = !from_file || fw != NULL;
+    if (from_file && fw && config_setting_type(fw) == CONFIG_TYPE_GROUP) {
+        char key[KEY_LEN];
+        join_key(key, pkey, "weight");
+        return fail(c, fw, key,
+                    "expected a constant weight with rule \"from_file\" (used when the file has "
+                    "no syn_weight), got a group { ... }");
+    }
+    if (p->has_weight &&
+        (rc = parse_weight(c, proj, pkey, &sp, !from_file, &p->weight, &p->weight_std)))
         return rc;
-    return parse_delay(c, proj, pkey, m->run.dt, p);
+    if ((rc = parse_delay(c, proj, pkey, m->run.dt, p)))
+        return rc;
+    if (from_file && p->delay_std > 0) {
+        char key[KEY_LEN];
+        join_key(key, pkey, "delay");
+        return fail(c, config_setting_get_member(proj, "delay"), key,
+                    "expected a constant delay with rule \"from_file\" (used when the file has no "
+                    "delays), got a distribution");
+    }
+    return SNN_OK;
 }
 
 static int parse_projections(const parse_ctx *c, const config_setting_t *root, snn_model *m)
@@ -1864,7 +1931,7 @@ static const char *const root_keys[] = {"run", "populations", "projections", "in
 static int load_text(const char *text, const char *name, const char *dir,
                      const char *const *overrides, int n_overrides, snn_model *m, snn_error *err)
 {
-    parse_ctx c = {.name = name, .units = NULL, .err = err};
+    parse_ctx c = {.name = name, .dir = dir, .units = NULL, .err = err};
     int include_line;
     char *wide = widen_int_literals(text, &include_line);
     if (!wide)

@@ -567,6 +567,8 @@ static const char *rule_name(snn_conn_rule rule)
         return "all_to_all";
     case SNN_RULE_ONE_TO_ONE:
         return "one_to_one";
+    case SNN_RULE_FROM_FILE:
+        return "from_file";
     }
     return "unknown rule";
 }
@@ -711,6 +713,8 @@ static int check_rule(gen *g, const char *rname)
                             "%s: needs as many pre as post neurons, got %llu and %llu", rname,
                             (unsigned long long)n_pre, (unsigned long long)n_post);
         return SNN_OK;
+    case SNN_RULE_FROM_FILE: /* read from the file (edges_file.c), never generated */
+        break;
     }
     return snn_fail(err, SNN_ERR_INTERNAL, "connect: unknown rule %d", (int)r->rule);
 }

@@ -65,6 +65,7 @@ static double expected_synapses(const snn_projection *pr, double owned, double s
     case SNN_RULE_FIXED_PROB:
         return pr->prob * (n_pre * owned - (pr->autapses ? 0 : self));
     case SNN_RULE_FIXED_TOTAL_NUMBER:
+    case SNN_RULE_FROM_FILE: /* total_number: the file's edge count (snn_edges_prepare) */
         return (double)pr->total_number * owned / n_post;
     case SNN_RULE_ALL_TO_ALL:
         return n_pre * owned - (pr->autapses ? 0 : self);
@@ -129,7 +130,7 @@ int snn_estimate_rank(const snn_model *m, int rank, int n_ranks, int n_threads, 
 
         /* Projections are built one after another; the peak is at the projection whose own
          * synapses and temporaries, on top of those built before it, are largest. */
-        double built = 0, peak = 0, extra_max = 0;
+        double built = 0, peak = 0, extra_max = 0, files = 0;
         for (int p = 0; p < m->n_projs; p++) {
             const snn_projection *pr = &m->projs[p];
             double owned = 0, self = 0;
@@ -142,14 +143,19 @@ int snn_estimate_rank(const snn_model *m, int rank, int n_ranks, int n_threads, 
             }
             double k = expected_synapses(pr, owned, self);
             out->n_synapses += k;
-            double per_syn = sizeof(uint32_t) + (pr->weight_std > 0 ? real : 0) +
-                             (pr->delay_std > 0 ? sizeof(uint16_t) : 0);
+            double per_syn = sizeof(uint32_t) +
+                             (pr->weight_std > 0 || pr->file_weights ? real : 0) +
+                             (pr->delay_std > 0 || pr->file_delays ? sizeof(uint16_t) : 0);
             double bytes = ((double)pr->pre_size + 1) * sizeof(uint64_t) + k * per_syn;
             /* Generic path: the rule's edge list (pre, post, key) and a key per synapse;
              * the direct fixed_outdegree path: one row of scratch. */
             double extra = plain_outdegree(pr)
                                ? (double)(pr->outdegree > 0 ? pr->outdegree : 1) * sizeof(uint64_t)
                                : k * (3 * sizeof(uint64_t) + sizeof(uint64_t));
+            /* from_file: the rank's edges read from the file stay during the whole build. */
+            if (pr->rule == SNN_RULE_FROM_FILE)
+                files += k * (2 * sizeof(uint64_t) + (pr->file_weights ? real : 0) +
+                              (pr->file_delays ? sizeof(uint16_t) : 0));
             if (built + bytes + extra > peak)
                 peak = built + bytes + extra;
             if (extra > extra_max)
@@ -157,8 +163,8 @@ int snn_estimate_rank(const snn_model *m, int rank, int n_ranks, int n_threads, 
             built += bytes;
         }
         out->synapses += built;
-        out->build_peak += peak;
-        out->build_peak_extra += extra_max;
+        out->build_peak += peak + files;
+        out->build_peak_extra += extra_max + files;
     }
 
     /* snn_comm_init: receive buffer for n_neurons spikes, counts and displacements.

@@ -31,6 +31,9 @@ static const char usage[] =
     "                     memory estimate per rank, and exit without building or writing\n"
     "      --summary-json FILE\n"
     "                     write the end-of-run summary as JSON to FILE (also with --quiet)\n"
+    "      --export-network DIR\n"
+    "                     write the built network to DIR as SONATA nodes and edges (see\n"
+    "                     README), then run\n"
     "      --exchange-every-step\n"
     "                     exchange spikes every step instead of once per minimum delay\n"
     "                     (same results, slower; for checking)\n"
@@ -82,6 +85,8 @@ static int parse_args(int argc, char **argv, snn_run_options *o, const char **se
             o->exchange_every_step = 1;
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
             o->output_dir = argv[++i];
+        } else if (!strcmp(a, "--export-network") && i + 1 < argc) {
+            o->export_dir = argv[++i];
         } else if (!strcmp(a, "--summary-json") && i + 1 < argc) {
             o->summary_json = argv[++i];
         } else if ((!strcmp(a, "-t") || !strcmp(a, "--threads")) && i + 1 < argc) {

@@ -13,6 +13,8 @@ void snn_model_free(snn_model *m)
     for (int i = 0; i < m->n_projs; i++) {
         free(m->projs[i].pre);
         free(m->projs[i].post);
+        free(m->projs[i].file);
+        free(m->projs[i].file_population);
     }
     free(m->projs);
     for (int i = 0; i < m->n_inputs; i++) {

@@ -15,6 +15,7 @@
 
 #include "snn/connect.h"
 #include "snn/draw.h"
+#include "snn/edges_file.h"
 #include "snn/fault.h"
 #include "snn/rng.h"
 
@@ -280,20 +281,25 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
                      .n_post_ranges = pr->n_post,
                      .pre_gids = pre_gids,
                      .post_gids = post_gids};
+    /* from_file: the rank's edges read before the build, key = position in file order. */
+    const snn_file_edges *fe = pr->rule == SNN_RULE_FROM_FILE ? &net->file_edges[p] : NULL;
     if (n_own > 0) {
-        status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, ranges, n_own, &list, err);
+        status =
+            fe ? snn_file_edges_select(fe, ranges, n_own, &list, err)
+               : snn_connect_generate(&rule, m->run.seed, (uint32_t)p, ranges, n_own, &list, err);
         if (status != SNN_OK)
             goto done;
     }
     size_t n = list.n;
     sy->target = malloc((n > 0 ? n : 1) * sizeof *sy->target);
     uint64_t *keys = malloc((n > 0 ? n : 1) * sizeof *keys);
-    if (pr->weight_std > 0)
+    int per_w = pr->weight_std > 0 || (fe && fe->weight),
+        per_d = pr->delay_std > 0 || (fe && fe->delay);
+    if (per_w)
         sy->weight = malloc((n > 0 ? n : 1) * sizeof *sy->weight);
-    if (pr->delay_std > 0)
+    if (per_d)
         sy->delay = malloc((n > 0 ? n : 1) * sizeof *sy->delay);
-    if (!sy->target || !keys || (pr->weight_std > 0 && !sy->weight) ||
-        (pr->delay_std > 0 && !sy->delay)) {
+    if (!sy->target || !keys || (per_w && !sy->weight) || (per_d && !sy->delay)) {
         free(keys);
         status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot allocate %zu synapses",
                           pr->name, n);
@@ -320,7 +326,13 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
     for (uint64_t i = 0; i < pr->pre_size && status == SNN_OK; i++)
         if (sort_row(sy->target + sy->row[i], keys + sy->row[i], sy->row[i + 1] - sy->row[i]))
             status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot sort a row", pr->name);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; fe && k < n; k++) {
+        if (sy->weight)
+            sy->weight[k] = fe->weight[keys[k]];
+        if (sy->delay)
+            sy->delay[k] = fe->delay[keys[k]];
+    }
+    for (size_t k = 0; !fe && k < n; k++) {
         if (sy->weight)
             sy->weight[k] = (snn_real)snn_draw_weight(m->run.seed, (uint32_t)p, keys[k], pr->weight,
                                                       pr->weight_std);
@@ -527,6 +539,39 @@ static int setup_shared(snn_network *net, const snn_model *m, snn_error *err)
     return SNN_OK;
 }
 
+static void free_file_edges(snn_network *net)
+{
+    for (int p = 0; net->file_edges && p < net->model->n_projs; p++)
+        snn_file_edges_free(&net->file_edges[p]);
+    free(net->file_edges);
+    net->file_edges = NULL;
+}
+
+/* from_file projections: this rank's edges (targets in its slice of the post population), read
+ * once per rank before the threads split them (HDF5 is not called from threads). */
+static int read_file_edges(snn_network *net, const snn_model *m, snn_error *err)
+{
+    int any = 0;
+    for (int p = 0; p < m->n_projs; p++)
+        any |= m->projs[p].rule == SNN_RULE_FROM_FILE;
+    if (!any)
+        return SNN_OK;
+    net->file_edges = calloc((size_t)m->n_projs, sizeof *net->file_edges);
+    if (!net->file_edges)
+        return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate the file edges");
+    for (int p = 0; p < m->n_projs; p++) {
+        const snn_projection *pr = &m->projs[p];
+        if (pr->rule != SNN_RULE_FROM_FILE)
+            continue;
+        snn_range own =
+            snn_split(m->pops[pr->post[0]].size, (uint64_t)net->n_ranks, (uint64_t)net->rank);
+        int status = snn_edges_read(m, p, own, &net->file_edges[p], err);
+        if (status != SNN_OK)
+            return status;
+    }
+    return SNN_OK;
+}
+
 int snn_network_build(snn_network *net, const snn_model *m, int rank, int n_ranks, int n_threads,
                       snn_error *err)
 {
@@ -536,6 +581,11 @@ int snn_network_build(snn_network *net, const snn_model *m, int rank, int n_rank
     net->n_ranks = n_ranks;
     net->n_threads = n_threads;
     int status = setup_shared(net, m, err);
+    if (status != SNN_OK) {
+        snn_network_free(net);
+        return status;
+    }
+    status = read_file_edges(net, m, err);
     if (status != SNN_OK) {
         snn_network_free(net);
         return status;
@@ -559,6 +609,7 @@ int snn_network_build(snn_network *net, const snn_model *m, int rank, int n_rank
         net->n_syn_local += net->thr[t].n_syn;
     }
     free(terr);
+    free_file_edges(net);
     if (status != SNN_OK)
         snn_network_free(net);
     return status;
@@ -566,6 +617,7 @@ int snn_network_build(snn_network *net, const snn_model *m, int rank, int n_rank
 
 void snn_network_free(snn_network *net)
 {
+    free_file_edges(net);
     if (net->thr) {
         for (int t = 0; t < net->n_threads; t++) {
             snn_thread_state *ts = &net->thr[t];

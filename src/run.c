@@ -14,9 +14,11 @@
 #include "snn/comm.h"
 #include "snn/config.h"
 #include "snn/config_override.h"
+#include "snn/edges_file.h"
 #include "snn/estimate.h"
 #include "snn/fault.h"
 #include "snn/network.h"
+#include "snn/network_export.h"
 #include "snn/progress.h"
 #include "snn/simulate.h"
 #include "snn/spike_stats.h"
@@ -175,6 +177,8 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
         return status;
     if ((status = check_same_config(&r->comm, o->config_path, o, err)) != SNN_OK)
         return status;
+    if ((status = snn_edges_prepare(m, &r->comm, err)) != SNN_OK) /* from_file projections */
+        return status;
 
     int n_threads = o->n_threads > 0 ? o->n_threads : omp_get_max_threads();
     if (o->validate)
@@ -217,6 +221,8 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     t_build = MPI_Wtime() - t_build;
+    if (o->export_dir && (status = snn_network_export(&r->net, &r->comm, o->export_dir, err)))
+        return status;
 
     status = SNN_OK;
     if (rank == 0) /* every rank sees every spike: rank 0 alone keeps the summary's sample */

@@ -73,7 +73,8 @@ typedef enum {
     SNN_RULE_FIXED_INDEGREE,     /* each post draws `indegree` pres */
     SNN_RULE_FIXED_TOTAL_NUMBER, /* `total_number` pairs, pre and post uniform */
     SNN_RULE_ALL_TO_ALL,
-    SNN_RULE_ONE_TO_ONE /* pre i -> post i; needs pre_size == post_size */
+    SNN_RULE_ONE_TO_ONE, /* pre i -> post i; needs pre_size == post_size */
+    SNN_RULE_FROM_FILE   /* the edges of a SONATA edge population (src/edges_file.c) */
 } snn_conn_rule;
 
 typedef struct {
@@ -107,6 +108,12 @@ typedef struct {
     int delay_min_steps; /* smallest possible per-synapse delay, steps */
     int delay_max_steps; /* largest possible per-synapse delay, steps */
     int line;
+    /* from_file: the SONATA edge file (path resolved against the config's directory) and edge
+     * population; the file's syn_weight and delay, when present, replace weight and delay
+     * (snn_edges_prepare sets file_weights, file_delays, total_number = the edge count and the
+     * delay range). has_weight: the weight key was given. */
+    char *file, *file_population;
+    int rule_line, has_weight, file_weights, file_delays;
 } snn_projection;
 
 typedef enum { SNN_INPUT_POISSON, SNN_INPUT_STEP } snn_input_kind;

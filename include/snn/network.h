@@ -95,6 +95,7 @@ typedef struct snn_network {
     snn_thread_state *thr; /* [n_threads] */
     uint64_t n_local;      /* neurons on this rank */
     uint64_t n_syn_local;  /* synapses on this rank */
+    struct snn_file_edges *file_edges; /* [n_projs] during the build: from_file edges read */
 } snn_network;
 
 /* Builds this rank's part: partition, initial state (from the seed), incoming synapses.

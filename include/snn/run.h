@@ -21,6 +21,7 @@ typedef struct {
     int n_threads;            /* 0: OpenMP's default (OMP_NUM_THREADS) */
     int exchange_every_step;  /* exchange spikes every step instead of every min_delay steps */
     const char *summary_json; /* rank 0 writes the summary as JSON here when not NULL */
+    const char *export_dir;   /* --export-network: the built network as SONATA files here */
     FILE *out;                /* where rank 0 prints; stdout when NULL */
 
     /* --set KEY=VALUE, applied in order (config_override.h), and --validate. */

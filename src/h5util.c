@@ -1,0 +1,124 @@
+/*
+ * h5util.c — small HDF5 helpers (see include/snn/h5util.h).
+ */
+#include "snn/h5util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *buf;
+    size_t len;
+    int found;
+} h5_reason;
+
+static herr_t walk(unsigned n, const H5E_error2_t *e, void *data)
+{
+    h5_reason *r = data;
+    (void)n;
+    if (!r->found && e->desc && e->desc[0]) {
+        snprintf(r->buf, r->len, "%s", e->desc);
+        r->found = 1;
+    }
+    return 0;
+}
+
+int snn_h5_fail(snn_error *err, int code, const char *fmt, ...)
+{
+    char what[SNN_ERROR_MSG_LEN / 2], reason[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    h5_reason r = {reason, sizeof reason, 0};
+    snprintf(reason, sizeof reason, "unknown HDF5 error");
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk, &r);
+    H5Eclear2(H5E_DEFAULT);
+    return snn_fail(err, code, "%s: %s", what, reason);
+}
+
+int snn_h5_attr_string(hid_t obj, const char *name, const char *value)
+{
+    hid_t t = H5Tcopy(H5T_C_S1), s = H5Screate(H5S_SCALAR), a = -1;
+    int rc = -1;
+    if (t >= 0 && s >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
+        H5Tset_cset(t, H5T_CSET_UTF8) >= 0) {
+        a = H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
+        if (a >= 0 && H5Awrite(a, t, &value) >= 0)
+            rc = 0;
+    }
+    if (a >= 0 && H5Aclose(a) < 0)
+        rc = -1;
+    if (t >= 0)
+        H5Tclose(t);
+    if (s >= 0)
+        H5Sclose(s);
+    return rc;
+}
+
+int snn_h5_attr_read_string(hid_t obj, const char *name, char *buf, size_t len)
+{
+    if (len == 0 || H5Aexists(obj, name) <= 0)
+        return -1;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t ft = a >= 0 ? H5Aget_type(a) : -1;
+    hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
+    int rc = -1;
+    if (ft >= 0 && sp >= 0 && H5Tget_class(ft) == H5T_STRING &&
+        H5Sget_simple_extent_npoints(sp) == 1) {
+        if (H5Tis_variable_str(ft) > 0) {
+            hid_t mt = H5Tcopy(H5T_C_S1);
+            char *v = NULL;
+            if (mt >= 0 && H5Tset_size(mt, H5T_VARIABLE) >= 0 &&
+                H5Tset_cset(mt, H5Tget_cset(ft)) >= 0 && H5Aread(a, mt, &v) >= 0 && v) {
+                snprintf(buf, len, "%s", v);
+                rc = 0;
+            }
+            if (v)
+                H5free_memory(v);
+            if (mt >= 0)
+                H5Tclose(mt);
+        } else {
+            size_t n = H5Tget_size(ft);
+            char *v = calloc(n + 1, 1);
+            hid_t mt = H5Tcopy(ft);
+            if (v && mt >= 0 && H5Aread(a, mt, v) >= 0) {
+                snprintf(buf, len, "%s", v);
+                rc = 0;
+            }
+            free(v);
+            if (mt >= 0)
+                H5Tclose(mt);
+        }
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Eclear2(H5E_DEFAULT);
+    return rc;
+}
+
+int snn_h5_exists(hid_t loc, const char *path)
+{
+    char buf[1024];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return 0;
+    for (char *p = buf;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            if (H5Lexists(loc, buf, H5P_DEFAULT) <= 0) {
+                H5Eclear2(H5E_DEFAULT);
+                return 0;
+            }
+            if (saved == '\0')
+                return 1;
+            *p = saved;
+        }
+    }
+}
