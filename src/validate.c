@@ -32,6 +32,7 @@ double snn_validate_synapses(const snn_model *m, int p, int *exact)
     case SNN_RULE_FIXED_INDEGREE:
         return n_post * (double)pr->indegree;
     case SNN_RULE_FIXED_TOTAL_NUMBER:
+    case SNN_RULE_FROM_FILE: /* the edge count, set by snn_edges_prepare */
         return (double)pr->total_number;
     case SNN_RULE_FIXED_PROB:
         *exact = 0;
@@ -62,6 +63,8 @@ static const char *rule_name(snn_conn_rule rule)
         return "all_to_all";
     case SNN_RULE_ONE_TO_ONE:
         return "one_to_one";
+    case SNN_RULE_FROM_FILE:
+        return "from_file";
     default:
         return "other";
     }
