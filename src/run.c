@@ -17,6 +17,7 @@
 #include "snn/fault.h"
 #include "snn/network.h"
 #include "snn/progress.h"
+#include "snn/recorder.h"
 #include "snn/simulate.h"
 #include "snn/spike_writer.h"
 #include "snn/stats.h"
@@ -120,6 +121,7 @@ typedef struct {
     snn_network net;
     snn_sim sim;
     snn_spike_writer *writer;
+    snn_recorders *rec;
     snn_pop_stats *stats;
 } run_state;
 
@@ -127,6 +129,7 @@ static void run_state_free(run_state *r)
 {
     snn_sim_free(&r->sim);
     snn_spike_writer_abort(r->writer);
+    snn_recorders_abort(r->rec);
     snn_network_free(&r->net);
     snn_comm_free(&r->comm);
     free(r->stats);
@@ -198,7 +201,11 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     status = snn_spike_writer_open(&r->writer, mpi, spike_path, m, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
+    status = snn_recorders_open(&r->rec, &r->comm, &r->net, m->run.output_dir, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
     status = snn_sim_start(&r->sim, &r->net, &r->comm, err);
+    r->sim.rec = r->rec;
     if (status == SNN_OK && o->exchange_every_step)
         status = snn_sim_set_interval(&r->sim, 1, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
@@ -212,6 +219,10 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     double t_close = MPI_Wtime();
     status = snn_spike_writer_close(r->writer, err);
     r->writer = NULL;
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    status = snn_recorders_close(r->rec, err);
+    r->rec = NULL;
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     r->sim.timers.output += MPI_Wtime() - t_close;

@@ -16,6 +16,7 @@
 #include "snn/draw.h"
 #include "snn/fault.h"
 #include "snn/output.h"
+#include "snn/recorder.h"
 
 /* A spike of thread-local neuron i in step n (offset k in the interval): queue it, count it. */
 static inline void record_spike(snn_thread_state *ts, const snn_segment *sg, uint32_t i, uint64_t n,
@@ -448,13 +449,18 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
 #pragma omp master
             t0 = omp_get_wtime();
             ts->n_spikes = 0;
-            for (uint32_t k = 0; k < steps; k++)
+            for (uint32_t k = 0; k < steps; k++) {
                 update_thread(net, ts, n0 + k, k);
+                if (s->rec)
+                    snn_recorders_sample(s->rec, ts, n0 + k);
+            }
 #pragma omp barrier
 #pragma omp master
             {
                 tm->update += omp_get_wtime() - t0;
                 status = communicate(s, n0, steps, sink, sink_ctx, progress, err);
+                if (status == SNN_OK && s->rec)
+                    status = snn_recorders_end_interval(s->rec, n0 + steps - 1, err);
                 t0 = omp_get_wtime();
             }
 #pragma omp barrier

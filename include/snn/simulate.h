@@ -46,6 +46,7 @@ typedef struct {
     uint32_t *gids;     /* [cap] global id of each spike of the interval */
     size_t *step_begin; /* [min_delay + 1] where each step's spikes start */
     snn_timers timers;
+    struct snn_recorders *rec; /* state recorders (recorder.h), or NULL; set after start */
 } snn_sim;
 
 /* Collective. Allocates the loop's buffers and delivers the initial state (step 0). */
