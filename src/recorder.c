@@ -465,10 +465,9 @@ void snn_recorders_set_window(snn_recorders *r, uint64_t rows)
         report *p = &r->rep[k];
         uint64_t need =
             snn_record_samples_per_interval((uint64_t)r->net->min_delay, p->spec->every);
-        if (rows < need)
-            rows = need;
-        if (rows < p->window) /* the buffer holds p->window rows: only ever shrink */
-            p->window = rows;
+        uint64_t w = rows > need ? rows : need;
+        if (w < p->window) /* the buffer holds p->window rows: only ever shrink */
+            p->window = w;
     }
 }
 
