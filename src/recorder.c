@@ -53,6 +53,7 @@ struct snn_recorders {
     report *rep;
     hid_t dxpl;
     uint64_t writes;
+    int finished; /* every file written and closed: only the renames are left */
 };
 
 /* ---- errors ------------------------------------------------------------------------------ */
@@ -581,11 +582,19 @@ static int finish(snn_recorders *r, snn_error *err)
     return snn_comm_agree(r->comm, rc, err);
 }
 
-int snn_recorders_close(snn_recorders *r, snn_error *err)
+int snn_recorders_finish(snn_recorders *r, snn_error *err)
+{
+    if (!r || r->finished)
+        return SNN_OK;
+    r->finished = 1;
+    return finish(r, err);
+}
+
+int snn_recorders_commit(snn_recorders *r, snn_error *err)
 {
     if (!r)
         return SNN_OK;
-    int rc = finish(r, err);
+    int rc = snn_recorders_finish(r, err);
     if (rc != SNN_OK) {
         snn_recorders_abort(r);
         return rc;
@@ -611,6 +620,11 @@ int snn_recorders_close(snn_recorders *r, snn_error *err)
     }
     free_all(r);
     return SNN_OK;
+}
+
+int snn_recorders_close(snn_recorders *r, snn_error *err)
+{
+    return snn_recorders_commit(r, err);
 }
 
 void snn_recorders_abort(snn_recorders *r)

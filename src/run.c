@@ -217,12 +217,16 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     double t_close = MPI_Wtime();
-    status = snn_recorders_close(r->rec, err);
-    r->rec = NULL;
+    /* All files complete before any is renamed: a failure leaves none behind. */
+    status = snn_recorders_finish(r->rec, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     status = snn_spike_writer_close(r->writer, err);
     r->writer = NULL;
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    status = snn_recorders_commit(r->rec, err);
+    r->rec = NULL;
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     r->sim.timers.output += MPI_Wtime() - t_close;

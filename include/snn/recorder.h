@@ -62,8 +62,14 @@ void snn_recorders_sample(snn_recorders *r, const snn_thread_state *ts, uint64_t
 int snn_recorders_end_interval(snn_recorders *r, uint64_t last, snn_error *err);
 
 /* Collective. Writes what is buffered, closes, renames every <file>.partial; frees r (may be
- * NULL). */
+ * NULL). On failure the partial files are deleted and r is freed. */
 int snn_recorders_close(snn_recorders *r, snn_error *err);
+
+/* close in two halves, so that a run can commit all its files together: finish writes and
+ * closes every file (r stays valid; abort still deletes the partial files), commit (finishing
+ * first if needed) renames them and frees r, also on failure. */
+int snn_recorders_finish(snn_recorders *r, snn_error *err);
+int snn_recorders_commit(snn_recorders *r, snn_error *err);
 
 /* Collective. Closes and deletes the partial files, frees r; r may be NULL. */
 void snn_recorders_abort(snn_recorders *r);
