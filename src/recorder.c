@@ -53,7 +53,8 @@ struct snn_recorders {
     report *rep;
     hid_t dxpl;
     uint64_t writes;
-    int finished; /* every file written and closed: only the renames are left */
+    int finished;  /* every file written and closed: only the renames are left */
+    uint64_t last; /* the last step sampled (as told by end_interval) */
 };
 
 /* ---- errors ------------------------------------------------------------------------------ */
@@ -450,6 +451,7 @@ int snn_recorders_resume(snn_recorders **rp, snn_comm *comm, const snn_network *
         uint64_t kept = snn_record_samples_upto(step, p->spec->every);
         p->written = kept < p->n_samples ? kept : p->n_samples;
     }
+    r->last = step;
     if (rc != SNN_OK) {
         /* Leave the partial files of the interrupted run where they are. */
         for (int k = 0; k < r->n; k++)
@@ -545,6 +547,7 @@ int snn_recorders_end_interval(snn_recorders *r, uint64_t last, snn_error *err)
 {
     if (!r)
         return SNN_OK;
+    r->last = last;
     const uint64_t interval = (uint64_t)r->net->min_delay;
     for (int k = 0; k < r->n; k++) {
         report *p = &r->rep[k];
@@ -566,10 +569,11 @@ int snn_recorders_end_interval(snn_recorders *r, uint64_t last, snn_error *err)
 static int finish(snn_recorders *r, snn_error *err)
 {
     int rc = SNN_OK;
-    const uint64_t last = r->net->model->run.n_steps;
     for (int k = 0; rc == SNN_OK && k < r->n; k++) {
         report *p = &r->rep[k];
-        uint64_t done = snn_record_samples_upto(last, p->spec->every);
+        uint64_t done = snn_record_samples_upto(r->last, p->spec->every);
+        if (done > p->n_samples)
+            done = p->n_samples;
         if (done > p->written)
             rc = write_rows(r, p, done - p->written, err);
     }
@@ -615,6 +619,19 @@ int snn_recorders_commit(snn_recorders *r, snn_error *err)
     if (msg[0]) {
         rc = snn_fail(err, SNN_ERR_IO, "%s: cannot rename %s to it: %s", r->rep[msg[1]].path,
                       r->rep[msg[1]].partial, strerror(msg[0]));
+        snn_recorders_abort(r);
+        return rc;
+    }
+    free_all(r);
+    return SNN_OK;
+}
+
+int snn_recorders_suspend(snn_recorders *r, snn_error *err)
+{
+    if (!r)
+        return SNN_OK;
+    int rc = snn_recorders_finish(r, err);
+    if (rc != SNN_OK) {
         snn_recorders_abort(r);
         return rc;
     }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <hdf5.h>
 
 #include "snn/comm.h"
 #include "snn/config.h"
@@ -336,6 +337,124 @@ static void test_windows_do_not_change_the_file(void **state)
     rmdir(thr);
 }
 
+/* Overwrites rows [from, to) of /report/<pop>/data in path with NaN (serial HDF5). */
+static void spoil_rows(const char *path, const char *pop, uint64_t from, uint64_t to)
+{
+    char dname[64];
+    snprintf(dname, sizeof dname, "/report/%s/data", pop);
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    hid_t d = H5Dopen2(f, dname, H5P_DEFAULT);
+    assert_true(d >= 0);
+    hid_t fs = H5Dget_space(d);
+    hsize_t dims[2];
+    assert_int_equal(H5Sget_simple_extent_dims(fs, dims, NULL), 2);
+    hsize_t start[2] = {from, 0}, count[2] = {to - from, dims[1]};
+    assert_true(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0);
+    hid_t ms = H5Screate_simple(2, count, NULL);
+    float *nan = malloc((size_t)(count[0] * count[1]) * sizeof *nan);
+    assert_non_null(nan);
+    for (hsize_t k = 0; k < count[0] * count[1]; k++)
+        nan[k] = NAN;
+    assert_true(H5Dwrite(d, H5T_NATIVE_FLOAT, ms, fs, H5P_DEFAULT, nan) >= 0);
+    free(nan);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    H5Dclose(d);
+    H5Fclose(f);
+}
+
+/* A run suspended at step 60 (as for a checkpoint), whose partial files then lose rows after
+ * step 40 (as if the checkpoint were from step 40), continued from step 40 by a fresh network
+ * and resumed reports, gives the same bytes as one uninterrupted run. */
+static void test_resume_continues_the_file(void **state)
+{
+    (void)state;
+    const char *recs = "recorders = (\n"
+                       "  { name = \"a\"; population = \"A\"; neurons = [1, 4, 19]; },\n"
+                       "  { name = \"b\"; population = \"B\"; variables = \"g\"; every = 3; }\n"
+                       ");\n";
+    const char *files[] = {"a_V.h5", "b_g_AB.h5", "b_g_AB_coba.h5"};
+    const char *pops[] = {"A", "B", "B"};
+    const uint64_t every[] = {1, 3, 3};
+    char ref[] = "/tmp/test_recorder_refXXXXXX", dir[] = "/tmp/test_recorder_resXXXXXX";
+    assert_non_null(mkdtemp(ref));
+    assert_non_null(mkdtemp(dir));
+    run_into(recs, ref, 0, 1);
+
+    snn_model m;
+    snn_comm comm;
+    snn_network net;
+    snn_sim sim;
+    snn_recorders *rec;
+    snn_error err;
+    load(recs, &m);
+    assert_int_equal(snn_comm_init(&comm, MPI_COMM_SELF, m.n_neurons, &err), SNN_OK);
+    /* First part: steps 1..60, then suspended. */
+    assert_int_equal(snn_network_build(&net, &m, 0, 1, 2, &err), SNN_OK);
+    assert_int_equal(snn_recorders_open(&rec, &comm, &net, dir, &err), SNN_OK);
+    assert_int_equal(snn_sim_start(&sim, &net, &comm, &err), SNN_OK);
+    sim.rec = rec;
+    assert_int_equal(snn_sim_run(&sim, 60, NULL, NULL, NULL, &err), SNN_OK);
+    assert_int_equal(snn_recorders_suspend(rec, &err), SNN_OK);
+    snn_sim_free(&sim);
+    snn_network_free(&net);
+    for (int i = 0; i < 3; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/%s.partial", dir, files[i]);
+        assert_int_equal(access(path, F_OK), 0);
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        assert_int_not_equal(access(path, F_OK), 0);
+        snprintf(path, sizeof path, "%s/%s.partial", dir, files[i]);
+        spoil_rows(path, pops[i], 40 / every[i], 60 / every[i]);
+    }
+    /* Second part: a fresh network advanced to step 40 without recording, then resumed. */
+    assert_int_equal(snn_network_build(&net, &m, 0, 1, 1, &err), SNN_OK);
+    assert_int_equal(snn_sim_start(&sim, &net, &comm, &err), SNN_OK);
+    assert_int_equal(snn_sim_run(&sim, 40, NULL, NULL, NULL, &err), SNN_OK);
+    if (snn_recorders_resume(&rec, &comm, &net, dir, 40, &err) != SNN_OK)
+        fail_msg("resume: %s", err.msg);
+    sim.rec = rec;
+    assert_int_equal(snn_sim_run(&sim, m.run.n_steps - 40, NULL, NULL, NULL, &err), SNN_OK);
+    assert_int_equal(snn_recorders_close(rec, &err), SNN_OK);
+    for (int i = 0; i < 3; i++) {
+        char a[128], b[128];
+        snprintf(a, sizeof a, "%s/%s", ref, files[i]);
+        snprintf(b, sizeof b, "%s/%s", dir, files[i]);
+        assert_same_file(a, b);
+        unlink(a);
+        unlink(b);
+    }
+    /* A partial file of another shape (2 neurons, not 3) is refused, and left where it is. */
+    snn_sim_free(&sim);
+    snn_network_free(&net);
+    snn_model m2;
+    load("recorders = ( { name = \"a\"; population = \"A\"; neurons = [1, 4]; } );\n", &m2);
+    assert_int_equal(snn_network_build(&net, &m2, 0, 1, 1, &err), SNN_OK);
+    assert_int_equal(snn_recorders_open(&rec, &comm, &net, dir, &err), SNN_OK);
+    assert_int_equal(snn_sim_start(&sim, &net, &comm, &err), SNN_OK);
+    sim.rec = rec;
+    assert_int_equal(snn_sim_run(&sim, 10, NULL, NULL, NULL, &err), SNN_OK);
+    assert_int_equal(snn_recorders_suspend(rec, &err), SNN_OK);
+    snn_sim_free(&sim);
+    snn_network_free(&net);
+    assert_int_equal(snn_network_build(&net, &m, 0, 1, 1, &err), SNN_OK);
+    assert_int_equal(snn_recorders_resume(&rec, &comm, &net, dir, 10, &err), SNN_ERR_IO);
+    assert_non_null(strstr(err.msg, "a_V.h5.partial: /report/A/data is 100 x 2, but this config "
+                                    "records 100 x 3: not the same run"));
+    assert_null(rec);
+    char path[128];
+    snprintf(path, sizeof path, "%s/a_V.h5.partial", dir);
+    assert_int_equal(access(path, F_OK), 0);
+    unlink(path);
+    rmdir(ref);
+    rmdir(dir);
+    snn_network_free(&net);
+    snn_comm_free(&comm);
+    snn_model_free(&m);
+    snn_model_free(&m2);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -347,6 +466,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_specs),
         cmocka_unit_test(test_config_error),
         cmocka_unit_test(test_windows_do_not_change_the_file),
+        cmocka_unit_test(test_resume_continues_the_file),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();

@@ -53,6 +53,10 @@ int snn_recorders_open(snn_recorders **r, snn_comm *comm, const snn_network *net
 int snn_recorders_resume(snn_recorders **r, snn_comm *comm, const snn_network *net, const char *dir,
                          uint64_t step, snn_error *err);
 
+/* Collective. For a checkpoint: writes the samples up to the last completed step and closes
+ * every file, keeping each <file>.partial for snn_recorders_resume; frees r (may be NULL). */
+int snn_recorders_suspend(snn_recorders *r, snn_error *err);
+
 /* Thread ts of the network, after the neuron update of step n: copies the values of its
  * selected neurons (for every report sampled in step n). No allocation, no communication. */
 void snn_recorders_sample(snn_recorders *r, const snn_thread_state *ts, uint64_t n);
