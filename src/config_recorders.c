@@ -27,7 +27,8 @@
 
 #define WHAT_EVERY                                                                                 \
     "a whole number of steps >= 1 or a time that is a multiple of dt (e.g. 10 or \"1 ms\")"
-#define EVERY_TOL 1e-6 /* every / dt must be this close (relative) to a whole number */
+#define MAX_RANDOM (1 << 24) /* neurons per { random = n; } selection */
+#define EVERY_TOL 1e-6       /* every / dt must be this close (relative) to a whole number */
 
 static const char *const rec_keys[] = {"name", "population", "variables", "neurons", "every", NULL};
 static const char *const sel_keys[] = {"first", "random", NULL};
@@ -315,6 +316,14 @@ static int parse_neurons(const snn_cfg_ctx *c, const config_setting_t *g, const 
         return SNN_OK;
     }
     r->sel.kind = SNN_SELECT_RANDOM;
+    /* Every rank keeps the drawn ids (8 bytes each) and draws them while parsing. */
+    if (n > MAX_RANDOM) {
+        char what_r[160];
+        snprintf(what_r, sizeof what_r,
+                 "at most %d neurons drawn at random (use \"all\" or { first = n; } for more)",
+                 MAX_RANDOM);
+        return snn_cfg_fail_got(c, &fe, what_r);
+    }
     r->sel.ids = malloc((size_t)n * sizeof *r->sel.ids);
     if (!r->sel.ids ||
         snn_selection_random(m->run.seed, (uint32_t)index, size, (uint64_t)n, r->sel.ids) != 0)
