@@ -2,8 +2,9 @@
 # mapping), values against closed-form solutions (V under a constant current, recorded
 # un-reset at the threshold crossing; expon g after one known spike, cuba and coba), every
 # selection form, every > 1 in steps and as a time, several write windows, byte-identical files
-# on 1, 2 and 3 ranks and with 2 threads, random selections independent of ranks and seeds
-# mattering, an injected write failure on one rank, and tools/plot_traces.py.
+# on 1, 2 and 3 ranks, with 2 threads and with spikes exchanged every step, random selections
+# independent of ranks and dependent on the seed, an injected write failure on one rank, and
+# tools/plot_traces.py.
 . "$(dirname "$0")/common.sh"
 
 KNOWN="$SRC/tests/configs/rec_known.cfg"
@@ -36,7 +37,10 @@ run_in k2 2 1 "$KNOWN"
 run_in k3 3 1 "$KNOWN"
 run_in kt 1 2 "$KNOWN"
 run_in k2t 2 2 "$KNOWN"
-for d in k2 k3 kt k2t; do
+# Spikes exchanged every step instead of every min_delay steps: other write times, same bytes.
+OMP_NUM_THREADS=1 mpirun_n 2 -q --exchange-every-step -o "$WORK/ke" "$KNOWN" >"$WORK/ke.log" 2>&1 ||
+    { cat "$WORK/ke.log"; fail "ke: snn_mpi --exchange-every-step failed"; }
+for d in k2 k3 kt k2t ke; do
     same_files k1 "$d" $REPORTS_KNOWN spikes.h5
 done
 [ "$(ls "$WORK/k1" | sort | tr '\n' ' ')" = "A_all_V.h5 B_list_V.h5 B_list_g.h5 C_first_g.h5 D_rand_g_SD_fast.h5 D_rand_g_SD_slow.h5 spikes.h5 " ] ||
