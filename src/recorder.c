@@ -107,6 +107,24 @@ static int write_attr_string(const report *p, hid_t obj, const char *name, const
     return rc;
 }
 
+/* node_ids attribute sorted = 1 (uint8): the ids ascend, so libsonata need not sort them. */
+static int write_attr_sorted(const report *p, hid_t obj, snn_error *err)
+{
+    const uint8_t one = 1;
+    int rc = SNN_OK;
+    hid_t space = H5Screate(H5S_SCALAR), a = -1;
+    if (space < 0 ||
+        (a = H5Acreate2(obj, "sorted", H5T_STD_U8LE, space, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+        rc = h5_fail(p, err, "create attribute sorted of mapping/node_ids");
+    if (rc == SNN_OK && H5Awrite(a, H5T_NATIVE_UINT8, &one) < 0)
+        rc = h5_fail(p, err, "write attribute sorted of mapping/node_ids");
+    if (a >= 0)
+        H5Aclose(a);
+    if (space >= 0)
+        H5Sclose(space);
+    return rc;
+}
+
 /* Collective: writes buf (n elements of mtype) as the whole 1-d data set, from rank 0 only. */
 static int write_whole(const snn_recorders *r, const report *p, hid_t dset, hid_t mtype,
                        const void *buf, hsize_t n, const char *name, snn_error *err)
@@ -140,6 +158,8 @@ static int mapping_dataset(const snn_recorders *r, const report *p, hid_t g, hid
         rc = h5_fail(p, err, "create data set mapping/%s", name);
     if (rc == SNN_OK && units)
         rc = write_attr_string(p, d, "units", units, err);
+    if (rc == SNN_OK && strcmp(name, "node_ids") == 0)
+        rc = write_attr_sorted(p, d, err);
     if (rc == SNN_OK)
         rc = write_whole(r, p, d, mtype, values, n, name, err);
     if (d >= 0 && H5Dclose(d) < 0 && rc == SNN_OK)

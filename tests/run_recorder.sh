@@ -78,6 +78,9 @@ def report(name, pop, n_times, node_ids, units, t0, step):
         check(m["node_ids"].dtype == np.uint64, f"{name}: node_ids dtype {m['node_ids'].dtype}")
         check(list(m["node_ids"][:]) == list(node_ids),
               f"{name}: node_ids {list(m['node_ids'][:])}, expected {list(node_ids)}")
+        check(dict(m["node_ids"].attrs) == {"sorted": 1} and
+              m["node_ids"].attrs["sorted"].dtype == np.uint8,
+              f"{name}: node_ids attributes {dict(m['node_ids'].attrs)} (sorted = 1, uint8)")
         check(m["index_pointers"].dtype == np.uint64, f"{name}: index_pointers dtype")
         check(list(m["index_pointers"][:]) == list(range(n + 1)),
               f"{name}: index_pointers {list(m['index_pointers'][:])}, expected 0..{n}")

@@ -6,7 +6,8 @@
  *
  *   /report/<population>/data                  float32 [n_times x n_selected], attribute
  *                                              units = "mV" (V), "mS" (coba g), "mA" (cuba g)
- *   /report/<population>/mapping/node_ids       uint64 [n_selected] population-local, ascending
+ *   /report/<population>/mapping/node_ids       uint64 [n_selected] population-local, ascending;
+ *                                              attribute sorted = 1 (uint8, as libsonata reads it)
  *   /report/<population>/mapping/index_pointers uint64 [n_selected + 1] = 0, 1, ..., n_selected
  *   /report/<population>/mapping/element_ids    uint32 [n_selected] zeros (point neurons)
  *   /report/<population>/mapping/time           float64 [start, stop, dt], attribute units = "ms"
