@@ -425,6 +425,8 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
         size_t b = s->step_begin[k], e = s->step_begin[k + 1];
         status = sink(ctx, n0 + k, s->gids + b, e - b, err);
     }
+    if (status == SNN_OK && s->rec)
+        status = snn_recorders_end_interval(s->rec, n0 + steps - 1, err);
     if (progress)
         snn_progress_update(progress, n0 + steps - 1);
     tm->output += omp_get_wtime() - t1;
@@ -459,8 +461,6 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
             {
                 tm->update += omp_get_wtime() - t0;
                 status = communicate(s, n0, steps, sink, sink_ctx, progress, err);
-                if (status == SNN_OK && s->rec)
-                    status = snn_recorders_end_interval(s->rec, n0 + steps - 1, err);
                 t0 = omp_get_wtime();
             }
 #pragma omp barrier
