@@ -415,6 +415,32 @@ static int parse_recorder(const snn_cfg_ctx *c, const config_setting_t *g, const
     return parse_variables(c, g, pkey, m, ch, r);
 }
 
+/* Every report file name once: "a_g" recording V and "a" recording "g_V" (a projection named
+ * V) would both write a_g_V.h5. */
+static int check_file_names(const snn_cfg_ctx *c, const config_setting_t *list, const snn_model *m)
+{
+    char fa[2 * SNN_NAME_LEN + 8], fb[2 * SNN_NAME_LEN + 8];
+    for (int i = 0; i < m->n_recorders; i++)
+        for (int v = 0; v < m->recorders[i].n_vars; v++) {
+            snn_record_file_name(&m->recorders[i], &m->recorders[i].vars[v], fa, sizeof fa);
+            for (int j = 0; j <= i; j++)
+                for (int w = 0; w < (j < i ? m->recorders[j].n_vars : v); w++) {
+                    snn_record_file_name(&m->recorders[j], &m->recorders[j].vars[w], fb, sizeof fb);
+                    if (strcmp(fa, fb) != 0)
+                        continue;
+                    char key[SNN_CFG_KEY_LEN];
+                    snn_cfg_index_key(key, "recorders", i);
+                    return snn_cfg_fail(c, config_setting_get_elem(list, (unsigned)i), key,
+                                        "variable \"%s\" would be written to %s, which "
+                                        "recorders[%d] (variable \"%s\") writes too: rename one "
+                                        "of the recorders",
+                                        m->recorders[i].vars[v].name, fa, j,
+                                        m->recorders[j].vars[w].name);
+                }
+        }
+    return SNN_OK;
+}
+
 int snn_cfg_parse_recorders(const snn_cfg_ctx *c, const config_setting_t *root, snn_model *m)
 {
     static const char *const what =
@@ -459,5 +485,7 @@ int snn_cfg_parse_recorders(const snn_cfg_ctx *c, const config_setting_t *root, 
             }
     }
     snn_channels_free(&ch);
+    if (rc == SNN_OK)
+        rc = check_file_names(c, l.s, m);
     return rc;
 }

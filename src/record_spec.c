@@ -3,6 +3,7 @@
  */
 #include "snn/record_spec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,15 @@ void snn_recorder_specs_free(snn_recorder_spec *r, int n)
         free(r[i].vars);
     }
     free(r);
+}
+
+void snn_record_file_name(const snn_recorder_spec *r, const snn_record_var *v, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s_%s.h5", r->name, v->name);
+    for (char *c = buf; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '_' || *c == '.' || *c == '-' || *c == '+'))
+            *c = '_';
 }
 
 uint64_t snn_selection_lower_bound(const snn_selection *sel, uint64_t id)

@@ -331,12 +331,9 @@ static int setup_report(const snn_recorders *r, report *p, const char *dir, snn_
     const snn_recorder_spec *s = p->spec;
     const int T = net->n_threads;
     p->file = p->data = -1;
-    snprintf(p->path, sizeof p->path, "%s/%s_%s.h5", dir, s->name, p->var->name);
-    /* Projection names may hold characters that do not belong in a file name. */
-    for (char *c = p->path + strlen(dir) + 1; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-              *c == '_' || *c == '.' || *c == '-' || *c == '+'))
-            *c = '_';
+    char file[2 * SNN_NAME_LEN + 8];
+    snn_record_file_name(s, p->var, file, sizeof file);
+    snprintf(p->path, sizeof p->path, "%s/%s", dir, file);
     snprintf(p->partial, sizeof p->partial, "%s%s", p->path, PARTIAL_SUFFIX);
     p->n_sel = s->sel.n;
     p->n_samples = snn_record_n_samples(m->run.n_steps, s->every);

@@ -51,6 +51,10 @@ typedef struct snn_recorder_spec {
     int line;             /* in the config file */
 } snn_recorder_spec;
 
+/* The report file name of variable v of recorder r: "<name>_<variable>.h5", with characters
+ * other than [A-Za-z0-9_.+-] (possible in projection names) replaced by '_'. */
+void snn_record_file_name(const snn_recorder_spec *r, const snn_record_var *v, char *buf, size_t n);
+
 /* Frees what the specs own and the array itself; safe on NULL. */
 void snn_recorder_specs_free(snn_recorder_spec *r, int n);
 
