@@ -13,6 +13,8 @@
  * offsets. Arrivals are summed in the order (step, projection, global id, row position) either
  * way, so the result is bit-identical to exchanging every step.
  * A delay of one step reproduces the reference: spikes of step n-1 reach the synapses at step n.
+ * State recorders (recorder.h, when sim.rec is set): each thread copies the sampled states of its
+ * own neurons after step 2; the master thread writes full windows after step 4.
  * Step 0 is the initial state: neurons whose initial V is at or above threshold are delivered
  * like spikes (as the reference does) but are not recorded.
  */
