@@ -27,6 +27,8 @@
 #include "snn/config_override.h"
 #include "snn/units.h"
 
+#include "config_internal.h"
+
 #define SNN_CONFIG_MAX_BYTES (1 << 30) /* 1 GB: far beyond any network file */
 #define KEY_LEN 192                    /* a key path such as "projections[12].synapse.tau" */
 #define DESC_LEN 160                   /* a rendered value in a message */
@@ -45,7 +47,7 @@ typedef struct {
     int idx;
 } pop_name;
 
-typedef struct {
+typedef struct snn_cfg_ctx {
     const char *name; /* file name for messages */
     const char *dir;  /* the config's directory (NULL: the working directory), for from_file */
     const snn_units *units;
@@ -55,10 +57,8 @@ typedef struct {
 } parse_ctx;
 
 /* A setting together with its key path, for messages. s is NULL when an optional key is absent. */
-typedef struct {
-    const config_setting_t *s;
-    char key[KEY_LEN];
-} field;
+typedef snn_cfg_field field;
+_Static_assert(KEY_LEN == SNN_CFG_KEY_LEN, "one key length for all config sections");
 
 /* What each kind of quantity is, in messages ("expected <what>, got ..."). */
 #define WHAT_TIME_POS "a time > 0 (e.g. \"10 ms\")"
@@ -1925,7 +1925,8 @@ static void source_line(const char *text, int line, char *buf, size_t n)
     snprintf(buf, n, "%.*s", (int)len, p);
 }
 
-static const char *const root_keys[] = {"run", "populations", "projections", "inputs", NULL};
+static const char *const root_keys[] = {"run",    "populations", "projections",
+                                        "inputs", "recorders",   NULL};
 
 /* Parses text; name is the file name used in messages, dir (may be NULL) the @include dir. */
 static int load_text(const char *text, const char *name, const char *dir,
@@ -1984,6 +1985,8 @@ static int load_text(const char *text, const char *name, const char *dir,
         c.n_by_name = m->n_pops;
         if (!(rc = parse_projections(&c, root, m)))
             rc = parse_inputs(&c, root, m);
+        if (!rc)
+            rc = snn_cfg_parse_recorders(&c, root, m);
     }
     snn_units_destroy(units);
 
@@ -2094,4 +2097,77 @@ int snn_config_load_with(const char *path, const char *const *overrides, int n, 
     if (rc)
         snn_model_free(m);
     return rc;
+}
+
+/* ---- helpers for the other config sections (config_internal.h) ----------------------------- */
+
+snn_error *snn_cfg_err(const snn_cfg_ctx *c)
+{
+    return c->err;
+}
+
+const char *snn_cfg_name(const snn_cfg_ctx *c)
+{
+    return c->name;
+}
+
+int snn_cfg_fail(const snn_cfg_ctx *c, const config_setting_t *s, const char *key, const char *fmt,
+                 ...)
+{
+    char what[SNN_ERROR_MSG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return fail(c, s, key, "%s", what);
+}
+
+int snn_cfg_fail_got(const snn_cfg_ctx *c, const snn_cfg_field *f, const char *what)
+{
+    return fail_got(c, f, what);
+}
+
+void snn_cfg_describe(const config_setting_t *s, char *buf, size_t n)
+{
+    describe(s, buf, n);
+}
+
+int snn_cfg_check_keys(const snn_cfg_ctx *c, const config_setting_t *g, const char *key,
+                       const char *const *allowed)
+{
+    return check_keys(c, g, key, allowed);
+}
+
+int snn_cfg_lookup(const snn_cfg_ctx *c, const config_setting_t *parent, const char *pkey,
+                   const char *name, const char *what, int required, snn_cfg_field *f)
+{
+    return lookup(c, parent, pkey, name, what, required, f);
+}
+
+int snn_cfg_read_quantity(const snn_cfg_ctx *c, const snn_cfg_field *f, snn_dim dim,
+                          const char *what, double *out)
+{
+    return read_quantity(c, f, dim, what, out);
+}
+
+int snn_cfg_string_member(const snn_cfg_ctx *c, const config_setting_t *parent, const char *pkey,
+                          const char *name, const char *what, int required, const char **out,
+                          snn_cfg_field *f)
+{
+    return string_member(c, parent, pkey, name, what, required, out, f);
+}
+
+int snn_cfg_resolve_pop(const snn_cfg_ctx *c, const snn_model *m, const snn_cfg_field *f, int *idx)
+{
+    return resolve_pop(c, m, f, idx);
+}
+
+void snn_cfg_index_key(char *key, const char *pkey, int i)
+{
+    index_key(key, pkey, i);
+}
+
+void snn_cfg_fmt_double(double x, char *buf, size_t n)
+{
+    fmt_double(x, buf, n);
 }

@@ -3,6 +3,8 @@
  */
 #include "snn/model.h"
 
+#include "snn/record_spec.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +24,7 @@ void snn_model_free(snn_model *m)
         free(m->inputs[i].amplitudes);
     }
     free(m->inputs);
+    snn_recorder_specs_free(m->recorders, m->n_recorders);
     free(m->pops);
     memset(m, 0, sizeof *m);
 }

@@ -20,6 +20,7 @@
 #include "snn/network.h"
 #include "snn/network_export.h"
 #include "snn/progress.h"
+#include "snn/recorder.h"
 #include "snn/simulate.h"
 #include "snn/spike_stats.h"
 #include "snn/spike_writer.h"
@@ -141,6 +142,7 @@ typedef struct {
     snn_network net;
     snn_sim sim;
     snn_spike_writer *writer;
+    snn_recorders *rec;
     snn_pop_stats *stats;
     snn_spike_stats *spike_stats;
 } run_state;
@@ -149,6 +151,7 @@ static void run_state_free(run_state *r)
 {
     snn_sim_free(&r->sim);
     snn_spike_writer_abort(r->writer);
+    snn_recorders_abort(r->rec);
     snn_network_free(&r->net);
     snn_comm_free(&r->comm);
     free(r->stats);
@@ -236,7 +239,11 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     status = snn_spike_writer_open(&r->writer, mpi, spike_path, m, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
+    status = snn_recorders_open(&r->rec, &r->comm, &r->net, m->run.output_dir, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
     status = snn_sim_start(&r->sim, &r->net, &r->comm, err);
+    r->sim.rec = r->rec;
     if (status == SNN_OK && o->exchange_every_step)
         status = snn_sim_set_interval(&r->sim, 1, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
@@ -250,8 +257,16 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     double t_close = MPI_Wtime();
+    /* All files complete before any is renamed: a failure leaves none behind. */
+    status = snn_recorders_finish(r->rec, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
     status = snn_spike_writer_close(r->writer, err);
     r->writer = NULL;
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    status = snn_recorders_commit(r->rec, err);
+    r->rec = NULL;
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     r->sim.timers.output += MPI_Wtime() - t_close;

@@ -16,6 +16,7 @@
 #include "snn/draw.h"
 #include "snn/fault.h"
 #include "snn/output.h"
+#include "snn/recorder.h"
 
 /* A spike of thread-local neuron i in step n (offset k in the interval): queue it, count it. */
 static inline void record_spike(snn_thread_state *ts, const snn_segment *sg, uint32_t i, uint64_t n,
@@ -424,6 +425,8 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
         size_t b = s->step_begin[k], e = s->step_begin[k + 1];
         status = sink(ctx, n0 + k, s->gids + b, e - b, err);
     }
+    if (status == SNN_OK && s->rec)
+        status = snn_recorders_end_interval(s->rec, n0 + steps - 1, err);
     if (progress)
         snn_progress_update(progress, n0 + steps - 1);
     tm->output += omp_get_wtime() - t1;
@@ -448,8 +451,11 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
 #pragma omp master
             t0 = omp_get_wtime();
             ts->n_spikes = 0;
-            for (uint32_t k = 0; k < steps; k++)
+            for (uint32_t k = 0; k < steps; k++) {
                 update_thread(net, ts, n0 + k, k);
+                if (s->rec)
+                    snn_recorders_sample(s->rec, ts, n0 + k);
+            }
 #pragma omp barrier
 #pragma omp master
             {

@@ -27,6 +27,7 @@ inject config "config:1" 2 "rank 1 read a different file than rank 0"
 inject output "output:1" 3 "rank 1 cannot write into output directory"
 inject alloc "alloc:1" 4 "rank 1: cannot allocate the network"
 inject hdf5 "hdf5:1" 3 "rank 1: cannot write /spikes/.*injected"
+inject record "record:1" 3 "E10_V.h5: rank 1: cannot write rows \\(injected fault\\)"
 inject step "step:1:1000" 6 "rank 1: injected fault in step 1000"
 # Without a fault the same build runs normally.
 SNN_FAULT="step:7:1" mpirun_n 3 -q -o "$WORK/clean" "$CFG" || fail "a fault for a rank that does not exist stopped the run"

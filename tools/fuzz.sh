@@ -47,6 +47,8 @@ bin=$build/fuzz_config
 "$cc" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 -std=c11 \
     -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -I include \
     tests/fuzz/fuzz_config.c src/config.c src/config_override.c src/units.c src/model.c src/error.c \
+    src/config_recorders.c src/record_spec.c src/rng.c src/synapses/channel.c \
+    src/synapses/expon.c src/synapses/synapse.c \
     -Wl,--wrap=ut_read_xml,--wrap=ut_free_system -lconfig -ludunits2 -lm -o "$bin" || {
     echo "tools/fuzz.sh: cannot build the harness; libFuzzer and the sanitizer runtimes come" >&2
     echo "with Debian's libclang-rt-14-dev (apt-get install clang libclang-rt-14-dev)" >&2

@@ -8,6 +8,7 @@
  *   output  this rank cannot write to the output directory
  *   alloc   an allocation of the network build fails on this rank
  *   hdf5    an HDF5 write of the spike file fails on this rank
+ *   record  an HDF5 write of a recorder's report file fails on this rank
  *   step    this rank fails during step n of the simulation
  */
 #ifndef SNN_FAULT_H

@@ -159,6 +159,8 @@ typedef struct {
     double stats_bin; /* spike-count bin, ms, a whole number of steps; default 10 */
 } snn_run_params;
 
+struct snn_recorder_spec; /* state recorders: record_spec.h */
+
 typedef struct snn_model {
     char source[SNN_PATH_LEN]; /* config path, for messages */
     int n_pops;
@@ -167,6 +169,8 @@ typedef struct snn_model {
     snn_projection *projs;
     int n_inputs;
     snn_input *inputs;
+    int n_recorders;
+    struct snn_recorder_spec *recorders; /* [n_recorders] */
     snn_run_params run;
     uint64_t n_neurons; /* total over populations */
 } snn_model;

@@ -18,6 +18,7 @@ enum snn_rng_purpose {
     SNN_RNG_WEIGHT = 3u << 24,  /* synapse weights, | projection index, id = synapse key */
     SNN_RNG_DELAY = 4u << 24,   /* synapse delays, | projection index, id = synapse key */
     SNN_RNG_POISSON = 5u << 24, /* Poisson input, | input index, id = neuron gid, sub = step */
+    SNN_RNG_RECORD = 6u << 24,  /* random recorder selection, | recorder index, id = 0 */
     SNN_RNG_STATS_SAMPLE = 16u << 24, /* summary statistics' sample, | population index */
 };
 

@@ -13,6 +13,8 @@
  * offsets. Arrivals are summed in the order (step, projection, global id, row position) either
  * way, so the result is bit-identical to exchanging every step.
  * A delay of one step reproduces the reference: spikes of step n-1 reach the synapses at step n.
+ * State recorders (recorder.h, when sim.rec is set): each thread copies the sampled states of its
+ * own neurons after step 2; the master thread writes full windows after step 4.
  * Step 0 is the initial state: neurons whose initial V is at or above threshold are delivered
  * like spikes (as the reference does) but are not recorded.
  */
@@ -46,6 +48,7 @@ typedef struct {
     uint32_t *gids;     /* [cap] global id of each spike of the interval */
     size_t *step_begin; /* [min_delay + 1] where each step's spikes start */
     snn_timers timers;
+    struct snn_recorders *rec; /* state recorders (recorder.h), or NULL; set after start */
 } snn_sim;
 
 /* Collective. Allocates the loop's buffers and delivers the initial state (step 0). */
