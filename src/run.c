@@ -13,10 +13,13 @@
 
 #include "snn/comm.h"
 #include "snn/config.h"
+#include "snn/checkpoint.h"
 #include "snn/estimate.h"
 #include "snn/fault.h"
+#include "snn/file_hash.h"
 #include "snn/network.h"
 #include "snn/progress.h"
+#include "snn/signals.h"
 #include "snn/simulate.h"
 #include "snn/spike_writer.h"
 #include "snn/stats.h"
@@ -46,24 +49,11 @@ static int make_dirs(const char *path, snn_error *err)
     return SNN_OK;
 }
 
-/* FNV-1a hash of the config file's bytes (0 if it cannot be read: then the parser has said so). */
-static uint64_t file_hash(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    uint64_t h = 1469598103934665603ull;
-    int c;
-    while (f && (c = fgetc(f)) != EOF)
-        h = (h ^ (uint64_t)(unsigned char)c) * 1099511628211ull;
-    if (f)
-        fclose(f);
-    return h;
-}
-
 /* Collective: every rank must have read the same config file (on a cluster each node reads its
  * own copy; a stale copy on one node would silently build another network). */
 static int check_same_config(snn_comm *c, const char *path, snn_error *err)
 {
-    uint64_t h = file_hash(path);
+    uint64_t h = snn_file_hash(path);
     if (snn_fault_here("config", c->rank, 0))
         h ^= 1;
     uint64_t h0 = h;
@@ -121,6 +111,9 @@ typedef struct {
     snn_sim sim;
     snn_spike_writer *writer;
     snn_pop_stats *stats;
+    uint64_t *written;    /* [n_pops] spikes in the spike file at the last checkpoint */
+    uint64_t config_hash; /* of the config file: ties a checkpoint to it */
+    char checkpoint_path[SNN_PATH_LEN + 32];
 } run_state;
 
 static void run_state_free(run_state *r)
@@ -130,7 +123,104 @@ static void run_state_free(run_state *r)
     snn_network_free(&r->net);
     snn_comm_free(&r->comm);
     free(r->stats);
+    free(r->written);
     snn_model_free(&r->model);
+}
+
+/* A fresh run: spike file, then the initial state (step 0). */
+static int start(run_state *r, const char *spike_path, snn_error *err)
+{
+    int status = snn_spike_writer_open(&r->writer, r->comm.comm, spike_path, &r->model, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    status = snn_sim_start(&r->sim, &r->net, &r->comm, err);
+    return snn_comm_agree(&r->comm, status, err);
+}
+
+/* A restart: the state from the checkpoint, then the spike file rebuilt from the stopped run's
+ * up to the checkpoint's step, with the periodic syncs the first run made (they shape the file). */
+static int restart(run_state *r, const snn_run_options *o, const char *spike_path, snn_error *err)
+{
+    const snn_model *m = &r->model;
+    int status = snn_sim_start(&r->sim, &r->net, &r->comm, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    status = snn_checkpoint_read(o->restart_path, &r->sim, r->config_hash, r->written, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    status = snn_spike_writer_resume(&r->writer, r->comm.comm, spike_path, m, r->written, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    const uint64_t S = r->sim.step, every = m->run.checkpoint_every;
+    const uint64_t D = (uint64_t)r->net.min_delay;
+    for (uint64_t c = every ? snn_checkpoint_next(0, every, D) : UINT64_MAX;
+         status == SNN_OK && c <= S; c = snn_checkpoint_next(c, every, D)) {
+        status = snn_spike_writer_replay(r->writer, c, err);
+        if (status == SNN_OK)
+            status = snn_spike_writer_sync(r->writer, err);
+    }
+    if (status == SNN_OK)
+        status = snn_spike_writer_replay_finish(r->writer, S, err);
+    return snn_comm_agree(&r->comm, status, err);
+}
+
+/* Collective: the spike file synced, then the state to <output_dir>/checkpoint.h5. */
+static int checkpoint(run_state *r, double *bytes, double *seconds, snn_error *err)
+{
+    int status = snn_spike_writer_sync(r->writer, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    snn_spike_writer_written(r->writer, r->written);
+    status = snn_checkpoint_write(r->checkpoint_path, &r->sim, r->config_hash, r->written, bytes,
+                                  seconds, err);
+    return snn_comm_agree(&r->comm, status, err);
+}
+
+/* Runs to the end, writing periodic checkpoints; on an agreed stop request writes one, keeps
+ * the spike file as .partial and returns SNN_STOPPED. */
+static int simulate(run_state *r, const snn_run_options *o, snn_progress *progress, FILE *out,
+                    snn_error *err)
+{
+    const snn_model *m = &r->model;
+    const uint64_t N = m->run.n_steps, every = m->run.checkpoint_every;
+    const uint64_t D = (uint64_t)r->net.min_delay;
+    int rank0 = r->comm.rank == 0;
+    while (r->sim.step < N) {
+        uint64_t next = every ? snn_checkpoint_next(r->sim.step, every, D) : N;
+        uint64_t target = next < N ? next : N;
+        int status =
+            snn_sim_run(&r->sim, target - r->sim.step, spike_sink, r->writer, progress, err);
+        if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+            return status;
+        int stop = r->sim.stopped && r->sim.step < N;
+        if (!stop && !(r->sim.step == next && next < N))
+            continue;
+        double bytes = 0, seconds = 0;
+        if ((status = checkpoint(r, &bytes, &seconds, err)) != SNN_OK)
+            return status;
+        double t = (double)r->sim.step * m->run.dt;
+        if (stop) {
+            status = snn_spike_writer_suspend(r->writer, err);
+            r->writer = NULL;
+            if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+                return status;
+            if (rank0) {
+                fprintf(out,
+                        "snn_mpi: stopped at step %llu (t = %g ms), checkpoint written to %s "
+                        "(%.3g MB in %.2f s); restart with `snn_mpi %s --restart %s`\n",
+                        (unsigned long long)r->sim.step, t, r->checkpoint_path, bytes / 1048576.0,
+                        seconds, o->config_path, r->checkpoint_path);
+                fflush(out);
+            }
+            return snn_fail(err, SNN_STOPPED, "stopped at step %llu, checkpoint in %s",
+                            (unsigned long long)r->sim.step, r->checkpoint_path);
+        }
+        if (rank0 && !o->quiet)
+            fprintf(out, "  checkpoint at step %llu (t = %g ms): %s (%.3g MB in %.2f s)\n",
+                    (unsigned long long)r->sim.step, t, r->checkpoint_path, bytes / 1048576.0,
+                    seconds);
+    }
+    return SNN_OK;
 }
 
 static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_error *err)
@@ -167,6 +257,8 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
         return status;
     char spike_path[SNN_PATH_LEN + 16];
     snprintf(spike_path, sizeof spike_path, "%s/spikes.h5", m->run.output_dir);
+    snprintf(r->checkpoint_path, sizeof r->checkpoint_path, "%s/checkpoint.h5", m->run.output_dir);
+    r->config_hash = snn_file_hash(o->config_path);
 
     /* Memory: this rank's estimate against its share of the node's available memory, before
      * anything big is allocated. The available-memory call is collective: always made. */
@@ -195,19 +287,29 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
         return status;
     t_build = MPI_Wtime() - t_build;
 
-    status = snn_spike_writer_open(&r->writer, mpi, spike_path, m, err);
-    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+    uint64_t *written = calloc((size_t)m->n_pops, sizeof *written);
+    status = written ? SNN_OK : snn_fail(err, SNN_ERR_NOMEM, "cannot allocate spike counts");
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK) {
+        free(written);
         return status;
-    status = snn_sim_start(&r->sim, &r->net, &r->comm, err);
+    }
+    r->written = written;
+    if (o->restart_path)
+        status = restart(r, o, spike_path, err);
+    else
+        status = start(r, spike_path, err);
+    if (status != SNN_OK)
+        return status;
     if (status == SNN_OK && o->exchange_every_step)
         status = snn_sim_set_interval(&r->sim, 1, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
+    r->sim.stop_flag = snn_signals_flag();
     snn_progress progress;
     snn_progress_init(&progress, rank == 0 && !o->quiet, out, m->run.n_steps, m->run.dt);
-    status = snn_sim_run(&r->sim, m->run.n_steps, spike_sink, r->writer, &progress, err);
+    status = simulate(r, o, &progress, out, err);
     snn_progress_finish(&progress);
-    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+    if (status != SNN_OK)
         return status;
     double t_close = MPI_Wtime();
     status = snn_spike_writer_close(r->writer, err);
@@ -261,7 +363,11 @@ int snn_run(const snn_run_options *o, MPI_Comm comm, snn_error *err)
     run_state r;
     memset(&r, 0, sizeof r);
     snn_error_clear(err);
+    /* SIGTERM and SIGUSR1 ask for a checkpoint and a stop (signals.h) from here on. */
+    snn_signals handlers;
+    snn_signals_install(&handlers);
     int status = run_stages(&r, o, comm, err);
     run_state_free(&r);
+    snn_signals_restore(&handlers);
     return status;
 }

@@ -9,6 +9,7 @@
  *   alloc   an allocation of the network build fails on this rank
  *   hdf5    an HDF5 write of the spike file fails on this rank
  *   step    this rank fails during step n of the simulation
+ *   sigterm this rank raises SIGTERM in step n ("sigterm:rank:n"), as if SLURM had sent it
  */
 #ifndef SNN_FAULT_H
 #define SNN_FAULT_H

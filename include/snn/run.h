@@ -22,9 +22,11 @@ typedef struct {
     int exchange_every_step;  /* exchange spikes every step instead of every min_delay steps */
     const char *summary_json; /* rank 0 writes the summary as JSON here when not NULL */
     FILE *out;                /* where rank 0 prints; stdout when NULL */
+    const char *restart_path; /* continue from this checkpoint when not NULL (checkpoint.h) */
 } snn_run_options;
 
-/* Collective over comm. */
+/* Collective over comm. Returns SNN_STOPPED after a signal-triggered checkpoint (rank 0 has
+ * printed where it is and how to restart). */
 int snn_run(const snn_run_options *o, MPI_Comm comm, snn_error *err);
 
 #endif
