@@ -114,6 +114,7 @@ typedef struct {
     uint64_t *written;    /* [n_pops] spikes in the spike file at the last checkpoint */
     uint64_t config_hash; /* of the config file: ties a checkpoint to it */
     char checkpoint_path[SNN_PATH_LEN + 32];
+    double stop_bytes, stop_seconds; /* the checkpoint written on a stop request */
 } run_state;
 
 static void run_state_free(run_state *r)
@@ -204,21 +205,15 @@ static int simulate(run_state *r, const snn_run_options *o, snn_progress *progre
             r->writer = NULL;
             if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
                 return status;
-            if (rank0) {
-                fprintf(out,
-                        "snn_mpi: stopped at step %llu (t = %g ms), checkpoint written to %s "
-                        "(%.3g MB in %.2f s); restart with `snn_mpi %s --restart %s`\n",
-                        (unsigned long long)r->sim.step, t, r->checkpoint_path, bytes / 1048576.0,
-                        seconds, o->config_path, r->checkpoint_path);
-                fflush(out);
-            }
+            r->stop_bytes = bytes;
+            r->stop_seconds = seconds;
             return snn_fail(err, SNN_STOPPED, "stopped at step %llu, checkpoint in %s",
                             (unsigned long long)r->sim.step, r->checkpoint_path);
         }
         if (rank0 && !o->quiet)
-            fprintf(out, "  checkpoint at step %llu (t = %g ms): %s (%.3g MB in %.2f s)\n",
-                    (unsigned long long)r->sim.step, t, r->checkpoint_path, bytes / 1048576.0,
-                    seconds);
+            fprintf(out, "%s  checkpoint at step %llu (t = %g ms): %s (%.3g MB in %.2f s)\n",
+                    progress->tty ? "\n" : "", (unsigned long long)r->sim.step, t,
+                    r->checkpoint_path, bytes / 1048576.0, seconds);
     }
     return SNN_OK;
 }
@@ -309,6 +304,15 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     snn_progress_init(&progress, rank == 0 && !o->quiet, out, m->run.n_steps, m->run.dt);
     status = simulate(r, o, &progress, out, err);
     snn_progress_finish(&progress);
+    if (status == SNN_STOPPED && rank == 0) {
+        fprintf(out,
+                "snn_mpi: stopped at step %llu (t = %g ms), checkpoint written to %s (%.3g MB in "
+                "%.2f s); restart with `snn_mpi %s --restart %s`\n",
+                (unsigned long long)r->sim.step, (double)r->sim.step * m->run.dt,
+                r->checkpoint_path, r->stop_bytes / 1048576.0, r->stop_seconds, o->config_path,
+                r->checkpoint_path);
+        fflush(out);
+    }
     if (status != SNN_OK)
         return status;
     double t_close = MPI_Wtime();
