@@ -356,24 +356,29 @@ static int ck_format_io(const ck_file *c, int write, snn_error *err)
     return rc;
 }
 
-/* The header this network and step would have. */
-static void ck_header_of(const snn_sim *s, uint64_t config_hash, uint64_t events, ck_header *h)
+/* The header of a checkpoint of model m (the network's layout and the step left at 0). */
+static void ck_header_of_model(const snn_model *m, uint64_t config_hash, ck_header *h)
 {
-    const snn_network *net = s->net;
-    const snn_model *m = net->model;
     memset(h, 0, sizeof *h);
     h->version = SNN_CHECKPOINT_VERSION;
-    h->step = s->step;
-    h->time_ms = (double)s->step * m->run.dt;
     h->dt = m->run.dt;
     h->config_hash = config_hash;
     h->seed = m->run.seed;
     h->n_neurons = m->n_neurons;
     h->n_pops = (uint64_t)m->n_pops;
+    h->real_bytes = sizeof(snn_real);
+}
+
+/* The header this network and step would have. */
+static void ck_header_of(const snn_sim *s, uint64_t config_hash, uint64_t events, ck_header *h)
+{
+    const snn_network *net = s->net;
+    ck_header_of_model(net->model, config_hash, h);
+    h->step = s->step;
+    h->time_ms = (double)s->step * net->model->run.dt;
     h->n_channels = (uint64_t)net->channels.n;
     h->ring_len = (uint64_t)net->ring_len;
     h->min_delay = (uint64_t)net->min_delay;
-    h->real_bytes = sizeof(snn_real);
     h->synapse_events = events;
 }
 
@@ -614,13 +619,13 @@ static int ck_read_contents(ck_file *c, snn_sim *s, uint64_t config_hash, uint64
     return snn_comm_agree(comm, rc, err);
 }
 
-int snn_checkpoint_read(const char *path, snn_sim *s, uint64_t config_hash,
-                        uint64_t *spikes_written, snn_error *err)
+/* Collective: opens path for reading (every rank), with a clear message for a missing file
+ * and for one HDF5 cannot read (corrupt, truncated). */
+static int ck_open(const char *path, snn_comm *comm, hid_t *file, snn_error *err)
 {
-    snn_comm *comm = s->comm;
     int rc = SNN_OK;
     struct stat st;
-    /* A clear message for the common mistakes before HDF5 sees the file. */
+    *file = -1;
     if (stat(path, &st) != 0)
         rc = snn_fail(err, SNN_ERR_IO, "%s: cannot restart from this checkpoint: %s", path,
                       strerror(errno));
@@ -628,24 +633,62 @@ int snn_checkpoint_read(const char *path, snn_sim *s, uint64_t config_hash,
         rc = snn_fail(err, SNN_ERR_IO, "%s: cannot restart from it: not a regular file", path);
     if ((rc = snn_comm_agree(comm, rc, err)) != SNN_OK)
         return rc;
-    ck_file c;
-    rc = ck_file_init(&c, path, s->net, 0, err);
-    if ((rc = snn_comm_agree(comm, rc, err)) != SNN_OK) {
-        ck_file_free(&c);
-        return rc;
-    }
+    /* The spike writer turns HDF5's printing off too, but a restart may fail before it opens. */
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t fapl = ck_fapl(comm->comm);
     if (fapl < 0)
         rc = ck_h5_fail(err, SNN_ERR_IO, path, "cannot make a file access property list");
     if (rc == SNN_OK) {
-        c.file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-        if (c.file < 0)
+        *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+        if (*file < 0)
             rc = ck_h5_fail(err, SNN_ERR_IO, path,
                             "not a readable checkpoint (corrupt or truncated?)");
     }
     if (fapl >= 0)
         H5Pclose(fapl);
-    rc = snn_comm_agree(comm, rc, err);
+    return snn_comm_agree(comm, rc, err);
+}
+
+int snn_checkpoint_probe(const char *path, snn_comm *comm, const snn_model *m, uint64_t config_hash,
+                         snn_error *err)
+{
+    ck_file c;
+    memset(&c, 0, sizeof c);
+    c.path = path;
+    int rc = ck_open(path, comm, &c.file, err);
+    if (rc != SNN_OK)
+        return rc;
+    ck_header got, want;
+    rc = ck_format_io(&c, 0, err);
+    if (rc == SNN_OK)
+        rc = ck_header_io(&c, &got, 0, err);
+    if (rc == SNN_OK) {
+        ck_header_of_model(m, config_hash, &want);
+        /* known only once the network is built: checked by snn_checkpoint_read */
+        want.n_channels = got.n_channels;
+        want.ring_len = got.ring_len;
+        want.min_delay = got.min_delay;
+        rc = ck_check_header(path, &got, &want, m->source, m->run.n_steps, err);
+    }
+    if (H5Fclose(c.file) < 0 && rc == SNN_OK)
+        rc = ck_h5_fail(err, SNN_ERR_IO, path, "cannot close the checkpoint");
+    return snn_comm_agree(comm, rc, err);
+}
+
+int snn_checkpoint_read(const char *path, snn_sim *s, uint64_t config_hash,
+                        uint64_t *spikes_written, snn_error *err)
+{
+    snn_comm *comm = s->comm;
+    ck_file c;
+    int rc = ck_file_init(&c, path, s->net, 0, err);
+    if ((rc = snn_comm_agree(comm, rc, err)) != SNN_OK) {
+        ck_file_free(&c);
+        return rc;
+    }
+    if ((rc = ck_open(path, comm, &c.file, err)) != SNN_OK) {
+        ck_file_free(&c);
+        return rc;
+    }
     uint64_t events = 0;
     if (rc == SNN_OK)
         rc = ck_read_contents(&c, s, config_hash, spikes_written, &events, err);

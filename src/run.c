@@ -255,6 +255,10 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     snprintf(r->checkpoint_path, sizeof r->checkpoint_path, "%s/checkpoint.h5", m->run.output_dir);
     r->config_hash = snn_file_hash(o->config_path);
 
+    if (o->restart_path && (status = snn_checkpoint_probe(o->restart_path, &r->comm, m,
+                                                          r->config_hash, err)) != SNN_OK)
+        return status;
+
     /* Memory: this rank's estimate against its share of the node's available memory, before
      * anything big is allocated. The available-memory call is collective: always made. */
     snn_estimate est;

@@ -40,6 +40,12 @@ int snn_checkpoint_write(const char *path, const snn_sim *s, uint64_t config_has
                          const uint64_t *spikes_written, double *bytes, double *seconds,
                          snn_error *err);
 
+/* Collective, before the network is built: is path a readable checkpoint of this config (same
+ * file hash, neurons, dt, seed, precision, and a step before the end)? So that a wrong restart
+ * fails at once, not after the build. Errors as for snn_checkpoint_read. */
+int snn_checkpoint_probe(const char *path, snn_comm *comm, const snn_model *m, uint64_t config_hash,
+                         snn_error *err);
+
 /* Collective. Loads path into s, which snn_sim_start has started on a network built from the
  * same config (checked through config_hash and the layout); sets s->step and fills
  * spikes_written[n_pops]. A missing, corrupt or truncated file or one from another network is
