@@ -306,6 +306,8 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     r->sim.stop_flag = snn_signals_flag();
     snn_progress progress;
     snn_progress_init(&progress, rank == 0 && !o->quiet, out, m->run.n_steps, m->run.dt);
+    progress.first_step = r->sim.step;
+    progress.last_decile = (int)(10 * r->sim.step / m->run.n_steps);
     status = simulate(r, o, &progress, out, err);
     snn_progress_finish(&progress);
     if (status == SNN_STOPPED && rank == 0) {
