@@ -242,6 +242,9 @@ static void test_resume_byte_identical(void **state)
     snprintf(prev, sizeof prev, "%s.partial.prev", path);
     snn_spike_writer *w;
     snn_error err;
+    unlink(path); /* from an earlier run of this test */
+    unlink(partial);
+    unlink(prev);
 
     /* uninterrupted */
     assert_int_equal(snn_spike_writer_open(&w, MPI_COMM_WORLD, ref, &m, &err), SNN_OK);
@@ -294,10 +297,12 @@ static void test_resume_errors(void **state)
     snn_model m;
     snn_population pops[N_POPS];
     make_model(&m, pops);
-    char ref[4200], path[4200], partial[4300];
+    char ref[4200], path[4200], partial[4300], prev[4300];
     snprintf(ref, sizeof ref, "%s/ref.h5", dir);
     snprintf(path, sizeof path, "%s/bad.h5", dir);
     snprintf(partial, sizeof partial, "%s.partial", path);
+    snprintf(prev, sizeof prev, "%s.partial.prev", path);
+    unlink(prev); /* from an earlier run of this test */
     snn_spike_writer *w = NULL;
     snn_error err;
     uint64_t counts[N_POPS] = {10, 0, 10};
