@@ -131,6 +131,12 @@ static void run_state_free(run_state *r)
 /* A fresh run: spike file, then the initial state (step 0). */
 static int start(run_state *r, const char *spike_path, snn_error *err)
 {
+    /* A .prev copy left by an interrupted restart belongs to an older run: a later restart must
+     * not take it for this run's spike file. */
+    char prev[SNN_PATH_LEN + 32];
+    snprintf(prev, sizeof prev, "%s.partial.prev", spike_path);
+    if (r->comm.rank == 0)
+        unlink(prev);
     int status = snn_spike_writer_open(&r->writer, r->comm.comm, spike_path, &r->model, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
@@ -199,6 +205,7 @@ static int simulate(run_state *r, const snn_run_options *o, snn_progress *progre
         double bytes = 0, seconds = 0;
         if ((status = checkpoint(r, &bytes, &seconds, err)) != SNN_OK)
             return status;
+        r->sim.timers.output += seconds;
         double t = (double)r->sim.step * m->run.dt;
         if (stop) {
             status = snn_spike_writer_suspend(r->writer, err);

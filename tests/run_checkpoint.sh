@@ -75,7 +75,7 @@ stop_restart brunel "$WORK/brunel.cfg" 1000 15
 stop_restart microcircuit "$WORK/mc.cfg" 1000 1
 
 # ---- a signal from outside, as SLURM sends it: SIGUSR1 to mpirun, which forwards it ----------
-reduced "$SRC/examples/brunel.cfg" 0.05 "1500 ms" "$WORK/long.cfg"
+reduced "$SRC/examples/brunel.cfg" 0.05 "1000 ms" "$WORK/long.cfg"
 mpirun_n 2 -q -o "$WORK/long.ref" "$WORK/long.cfg" || fail "long: uninterrupted run failed"
 # (mpirun itself in the background, no wrapper: the signal must reach it; ctest's timeout guards)
 OMP_NUM_THREADS=1 "$MPIEXEC" -n 2 "$SNN" -o "$WORK/long.stop" "$WORK/long.cfg" >"$WORK/long.out" 2>&1 &
