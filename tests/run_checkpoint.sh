@@ -1,8 +1,10 @@
 # Checkpoint and restart (README "Checkpoint and restart"): a run stopped by SIGTERM or SIGUSR1
 # exits 8 with checkpoint.h5 and spikes.h5.partial; --restart on other numbers of ranks and
-# threads gives a spikes.h5 byte-identical (cmp) to the uninterrupted run's. Covers the tutorial
-# network, Brunel (Poisson input, 15-step exchange interval) and the microcircuit (drawn delays,
-# Poisson input), a signal sent to mpirun from outside (any build), periodic checkpoints with a
+# threads gives a spikes.h5 byte-identical (cmp) to the uninterrupted run's, and the same
+# summary (spikes per population, synaptic events). Covers the tutorial network, Brunel (Poisson
+# input, 15-step exchange interval), the microcircuit (drawn delays, Poisson input) and
+# tests/configs/checkpoint_mixed.cfg (lif with refractoriness, iaf_psc_exp, alpha, dual_expon,
+# coba, delta, drawn weights and delays, windowed Poisson and step inputs), a signal sent to mpirun from outside (any build), periodic checkpoints with a
 # simulated crash after one, and the restart errors (config changed, corrupt, truncated, missing
 # checkpoint; missing spike file) on 2 ranks. Stops at a chosen step need SNN_FAULT (builds with
 # -DSNN_FAULT_INJECTION=ON); without it only those parts are skipped.
@@ -11,8 +13,9 @@
 if grep -aq 'SNN_FAULT' "$SNN"; then HAVE_FAULT=1; else HAVE_FAULT=0; fi
 
 reduced "$SRC/examples/brunel.cfg" 0.05 "100 ms" "$WORK/brunel.cfg"
-reduced "$SRC/examples/microcircuit.cfg" 0.02 "100 ms" "$WORK/mc.cfg"
+reduced "$SRC/examples/microcircuit.cfg" 0.01 "100 ms" "$WORK/mc.cfg"
 cp "$SRC/examples/ei_balanced.cfg" "$WORK/ei.cfg"
+cp "$SRC/tests/configs/checkpoint_mixed.cfg" "$WORK/mixed.cfg"
 sed 's/dt = "0.1 ms";/dt = "0.1 ms"; checkpoint_every = "30 ms";/' "$WORK/mc.cfg" >"$WORK/mcp.cfg"
 grep -q 'checkpoint_every = "30 ms"' "$WORK/mcp.cfg" || fail "could not set checkpoint_every"
 
@@ -26,13 +29,27 @@ h5attr() {
 restart_cmp() {
     local name=$1 cfg=$2 dir="$WORK/$1.r$5x$6"
     rm -rf "$dir" && cp -r "$3" "$dir"
-    OMP_NUM_THREADS=$6 mpirun_n "$5" -q -o "$dir" --restart "$dir/checkpoint.h5" "$cfg" \
-        >"$dir.out" 2>&1 || { cat "$dir.out"; fail "$name: restart on $5 ranks x $6 threads failed"; }
+    OMP_NUM_THREADS=$6 mpirun_n "$5" -q -o "$dir" --summary-json "$dir.json" \
+        --restart "$dir/checkpoint.h5" "$cfg" >"$dir.out" 2>&1 ||
+        { cat "$dir.out"; fail "$name: restart on $5 ranks x $6 threads failed"; }
     [ -f "$dir/spikes.h5" ] || fail "$name: no spikes.h5 after the restart"
     [ ! -e "$dir/spikes.h5.partial" ] && [ ! -e "$dir/spikes.h5.partial.prev" ] ||
         fail "$name: partial files left after the restart: $(ls "$dir")"
     cmp "$4" "$dir/spikes.h5" || fail "$name: restart on $5 ranks x $6 threads differs from the uninterrupted run"
+    if [ -f "$(dirname "$4").json" ]; then # the summary covers the whole run
+        same_summary "$(dirname "$4").json" "$dir.json" || fail "$name: the restarted run's summary differs"
+    fi
     echo "$name: restart on $5 ranks x $6 threads: identical"
+}
+
+# same_summary A.json B.json: spikes per population and synaptic events agree.
+same_summary() {
+    "$PY" - "$1" "$2" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+key = lambda s: ([(p["name"], p["spikes"], p["neurons"]) for p in s["populations"]], s["synapse_events"], s["spikes"])
+sys.exit(0 if key(a) == key(b) else 1)
+PY
 }
 
 # stopped_ok NAME DIR OUT RC: what a stop leaves behind.
@@ -47,11 +64,11 @@ stopped_ok() {
     ! grep -q 'snn_mpi: error' "$3" || { cat "$3"; fail "$1: a stop printed an error"; }
 }
 
-# stop_restart NAME CFG STEPS INTERVAL: uninterrupted run, a 2-rank run stopped by SIGTERM on one
-# rank at a random step, restarts on 1 rank and on 3 ranks x 2 threads.
+# stop_restart NAME CFG STEPS INTERVAL LAYOUTS: uninterrupted run, a 2-rank run stopped by SIGTERM
+# on one rank at a random step, restarts on each layout ("RANKSxTHREADS").
 stop_restart() {
-    local name=$1 cfg=$2 steps=$3 D=$4 ref="$WORK/$1.ref" dir="$WORK/$1.stop"
-    mpirun_n 2 -q -o "$ref" "$cfg" || fail "$name: uninterrupted run failed"
+    local name=$1 cfg=$2 steps=$3 D=$4 layouts=$5 ref="$WORK/$1.ref" dir="$WORK/$1.stop"
+    mpirun_n 2 -q -o "$ref" --summary-json "$ref.json" "$cfg" || fail "$name: uninterrupted run failed"
     [ "$HAVE_FAULT" -eq 1 ] || { echo "$name: stop at a chosen step skipped (no SNN_FAULT in this build)"; return; }
     local step rank rc
     step=$((RANDOM % (steps - 2 * D) + 1))
@@ -66,13 +83,16 @@ stop_restart() {
     [ "$at" -ge "$step" ] && [ "$at" -lt $((step + D)) ] && [ $((at % D)) -eq 0 ] ||
         fail "$name: stopped at step $at, expected the end of the $D-step interval holding $step"
     grep -q "stopped at step $at " "$dir.out" || { cat "$dir.out"; fail "$name: the message names another step"; }
-    restart_cmp "$name" "$cfg" "$dir" "$ref/spikes.h5" 1 1
-    restart_cmp "$name" "$cfg" "$dir" "$ref/spikes.h5" 3 2
+    local l
+    for l in $layouts; do
+        restart_cmp "$name" "$cfg" "$dir" "$ref/spikes.h5" "${l%x*}" "${l#*x}"
+    done
 }
 
-stop_restart ei "$WORK/ei.cfg" 2000 1
-stop_restart brunel "$WORK/brunel.cfg" 1000 15
-stop_restart microcircuit "$WORK/mc.cfg" 1000 1
+stop_restart ei "$WORK/ei.cfg" 2000 1 "1x1 3x2"
+stop_restart brunel "$WORK/brunel.cfg" 1000 15 "1x1 3x2"
+stop_restart microcircuit "$WORK/mc.cfg" 1000 1 "3x2"
+stop_restart mixed "$WORK/mixed.cfg" 2000 1 "1x1 3x2"
 
 # ---- a signal from outside, as SLURM sends it: SIGUSR1 to mpirun, which forwards it ----------
 # Sent once rank 0 has printed the header: every rank has its handler by then (the header
