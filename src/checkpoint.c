@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "snn/fault.h"
 #include "snn/model.h"
 #include "snn/network.h"
 #include "snn/partition.h"
@@ -455,6 +456,11 @@ static int ck_write_contents(ck_file *c, const snn_sim *s, uint64_t config_hash,
     for (size_t i = 0; i < CK_N_FIELDS; i++)
         if ((rc = snn_comm_agree(comm, ck_field_io(c, &ck_fields[i], 1, err), err)) != SNN_OK)
             return rc;
+    if (snn_fault_here("checkpoint", comm->rank, s->step))
+        rc = snn_fail(err, SNN_ERR_IO, "%s: rank %d: cannot write the checkpoint (injected fault)",
+                      c->path, comm->rank);
+    if ((rc = snn_comm_agree(comm, rc, err)) != SNN_OK)
+        return rc;
     /* The spike file's counts: the same on every rank; rank 0 writes them. */
     hsize_t np = (hsize_t)s->net->model->n_pops;
     hid_t space = H5Screate_simple(1, &np, NULL), dset = -1;

@@ -114,7 +114,8 @@ typedef struct {
     uint64_t *written;    /* [n_pops] spikes in the spike file at the last checkpoint */
     uint64_t config_hash; /* of the config file: ties a checkpoint to it */
     char checkpoint_path[SNN_PATH_LEN + 32];
-    double stop_bytes, stop_seconds; /* the checkpoint written on a stop request */
+    double stop_bytes, stop_seconds;     /* the checkpoint written on a stop request */
+    double read_seconds, replay_seconds; /* a restart: reading the checkpoint, rebuilding spikes */
 } run_state;
 
 static void run_state_free(run_state *r)
@@ -152,9 +153,12 @@ static int restart(run_state *r, const snn_run_options *o, const char *spike_pat
     int status = snn_sim_start(&r->sim, &r->net, &r->comm, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
+    double t0 = MPI_Wtime();
     status = snn_checkpoint_read(o->restart_path, &r->sim, r->config_hash, r->written, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
+    double t1 = MPI_Wtime();
+    r->read_seconds = t1 - t0;
     status = snn_spike_writer_resume(&r->writer, r->comm.comm, spike_path, m, r->written, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
@@ -168,6 +172,7 @@ static int restart(run_state *r, const snn_run_options *o, const char *spike_pat
     }
     if (status == SNN_OK)
         status = snn_spike_writer_replay_finish(r->writer, S, err);
+    r->replay_seconds = MPI_Wtime() - t1;
     return snn_comm_agree(&r->comm, status, err);
 }
 
@@ -306,6 +311,12 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
         status = start(r, spike_path, err);
     if (status != SNN_OK)
         return status;
+    if (o->restart_path && rank == 0 && !o->quiet)
+        fprintf(out,
+                "  restart from %s at step %llu (t = %g ms): state read in %.2f s, %s rebuilt "
+                "in %.2f s\n",
+                o->restart_path, (unsigned long long)r->sim.step, (double)r->sim.step * m->run.dt,
+                r->read_seconds, spike_path, r->replay_seconds);
     if (status == SNN_OK && o->exchange_every_step)
         status = snn_sim_set_interval(&r->sim, 1, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)

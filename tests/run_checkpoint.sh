@@ -131,6 +131,18 @@ if [ "$HAVE_FAULT" -eq 1 ]; then
     restart_cmp periodic-stop "$WORK/mcp.cfg" "$WORK/mcp.stop" "$WORK/mcp.ref/spikes.h5" 1 2
 fi
 
+# A checkpoint that fails to be written (on one rank) keeps the previous one intact.
+if [ "$HAVE_FAULT" -eq 1 ]; then
+    SNN_FAULT="checkpoint:1:600" mpirun_n 2 -q -o "$WORK/mcp.fail" "$WORK/mcp.cfg" >"$WORK/mcp.fail.out" 2>&1
+    rc=$?
+    [ "$rc" -eq 3 ] && grep -q "rank 1: cannot write the checkpoint (injected fault)" "$WORK/mcp.fail.out" ||
+        { cat "$WORK/mcp.fail.out"; fail "checkpoint-fail: expected exit 3 and the message, got $rc"; }
+    [ ! -e "$WORK/mcp.fail/checkpoint.h5.partial" ] || fail "checkpoint-fail: checkpoint.h5.partial left behind"
+    [ "$(h5attr "$WORK/mcp.fail/checkpoint.h5" step)" -eq 300 ] || fail "checkpoint-fail: the previous checkpoint is gone"
+    [ -f "$WORK/mcp.fail/spikes.h5.partial" ] || fail "checkpoint-fail: the spike file of the checkpoint is gone"
+    restart_cmp checkpoint-fail "$WORK/mcp.cfg" "$WORK/mcp.fail" "$WORK/mcp.ref/spikes.h5" 2 1
+fi
+
 # ---- restart errors: one message, the right status, every rank stops -------------------------
 # bad_restart NAME STATUS PATTERN CFG CHECKPOINT DIR
 bad_restart() {
