@@ -902,10 +902,13 @@ int snn_spike_writer_resume(snn_spike_writer **wp, MPI_Comm comm, const char *pa
             moved = errno ? errno : EIO;
     }
     MPI_Bcast(&moved, 1, MPI_INT, 0, comm);
-    if (moved)
+    if (moved) {
+        struct stat st;
         return snn_fail(err, SNN_ERR_IO,
-                        "%s: cannot restart: the stopped run's spike file is not there (%s)",
-                        partial, strerror(moved));
+                        "%s: cannot restart: the stopped run's spike file is not there (%s)%s",
+                        partial, strerror(moved),
+                        stat(path, &st) == 0 ? "; the run has completed (spikes.h5 is there)" : "");
+    }
     int rc = snn_spike_writer_open(wp, comm, path, m, err);
     if (rc != SNN_OK)
         return rc;

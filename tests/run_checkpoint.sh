@@ -129,6 +129,16 @@ if [ "$HAVE_FAULT" -eq 1 ]; then
     SNN_FAULT="sigterm:0:$step" mpirun_n 2 -q -o "$WORK/mcp.stop" "$WORK/mcp.cfg" >"$WORK/mcp.stop.out" 2>&1
     stopped_ok periodic-stop "$WORK/mcp.stop" "$WORK/mcp.stop.out" $?
     restart_cmp periodic-stop "$WORK/mcp.cfg" "$WORK/mcp.stop" "$WORK/mcp.ref/spikes.h5" 1 2
+    # Stopped twice: the restarted run (1 rank) is stopped again, then restarted on 3 ranks.
+    a=$((RANDOM % 250 + 1)) b=$((RANDOM % 300 + 600))
+    echo "twice: SIGTERM in step $a, then in step $b of the restarted run"
+    SNN_FAULT="sigterm:0:$a" mpirun_n 2 -q -o "$WORK/twice" "$WORK/mcp.cfg" >"$WORK/twice.1.out" 2>&1
+    stopped_ok twice-1 "$WORK/twice" "$WORK/twice.1.out" $?
+    SNN_FAULT="sigterm:0:$b" OMP_NUM_THREADS=2 mpirun_n 1 -q -o "$WORK/twice" \
+        --restart "$WORK/twice/checkpoint.h5" "$WORK/mcp.cfg" >"$WORK/twice.2.out" 2>&1
+    stopped_ok twice-2 "$WORK/twice" "$WORK/twice.2.out" $?
+    [ ! -e "$WORK/twice/spikes.h5.partial.prev" ] || fail "twice: spikes.h5.partial.prev left after the second stop"
+    restart_cmp twice "$WORK/mcp.cfg" "$WORK/twice" "$WORK/mcp.ref/spikes.h5" 3 1
 fi
 
 # A checkpoint that fails to be written (on one rank) keeps the previous one intact.
