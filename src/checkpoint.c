@@ -221,11 +221,11 @@ static int ck_field_io(ck_file *c, const ck_field *f, int write, snn_error *err)
         ck_copy(c, f, 1);
         space = H5Screate_simple(nd, dims, NULL);
         dcpl = H5Pcreate(H5P_DATASET_CREATE);
-        if (space < 0 || dcpl < 0 || H5Pset_obj_track_times(dcpl, 0) < 0)
-            return ck_h5_fail(err, SNN_ERR_IO, c->path, "cannot create dataset /%s", f->name);
-        dset = H5Dcreate2(c->file, f->name, ck_file_type(f->type), space, H5P_DEFAULT, dcpl,
-                          H5P_DEFAULT);
-        H5Pclose(dcpl);
+        if (space >= 0 && dcpl >= 0 && H5Pset_obj_track_times(dcpl, 0) >= 0)
+            dset = H5Dcreate2(c->file, f->name, ck_file_type(f->type), space, H5P_DEFAULT, dcpl,
+                              H5P_DEFAULT);
+        if (dcpl >= 0)
+            H5Pclose(dcpl);
         if (dset < 0)
             rc = ck_h5_fail(err, SNN_ERR_IO, c->path, "cannot create dataset /%s", f->name);
     } else {
