@@ -190,4 +190,9 @@ OMP_NUM_THREADS=1 "$MPIEXEC" -n 2 "$SNN" -q -o "$WORK/bad_every" "$WORK/bad_ever
 rc=$?
 [ "$rc" -eq 2 ] && grep -q "run.checkpoint_every: expected a whole number (>= 1) of steps of dt = 0.1 ms" "$WORK/bad_every.out" ||
     { cat "$WORK/bad_every.out"; fail "checkpoint_every = 0.05 ms: expected exit 2 and a message, got $rc"; }
+sed 's/checkpoint_every = "30 ms"/checkpoint_every = "0 ms"/' "$WORK/mcp.cfg" >"$WORK/zero_every.cfg"
+OMP_NUM_THREADS=1 "$MPIEXEC" -n 2 "$SNN" -q -o "$WORK/zero_every" "$WORK/zero_every.cfg" >"$WORK/zero_every.out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] && grep -q 'run.checkpoint_every: expected a time > 0 that is a whole number of steps' "$WORK/zero_every.out" ||
+    { cat "$WORK/zero_every.out"; fail "checkpoint_every = 0 ms: expected exit 2 and a message, got $rc"; }
 echo "checkpoint: all restarts identical, all errors clear"
