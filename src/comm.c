@@ -40,19 +40,28 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size_t n_local,
-                      const uint64_t **global, size_t *n_global, snn_error *err)
+                      int *stop, const uint64_t **global, size_t *n_global, snn_error *err)
 {
-    if (local_status == SNN_OK && n_local > (size_t)INT32_MAX)
+    if (local_status == SNN_OK && n_local > (size_t)INT32_MAX - 2)
         local_status =
             snn_fail(err, SNN_ERR_INTERNAL,
                      "spike exchange: %zu spikes on one rank exceed MPI's int counts", n_local);
-    /* A count of -1 says "this rank failed"; then everyone agrees on the first error. */
-    int n = local_status == SNN_OK ? (int)n_local : -1;
+    /* A count of -1 says "this rank failed"; then everyone agrees on the first error. A stop
+     * request travels as -2 - n (see comm.h). */
+    int n = snn_comm_count_encode((int)n_local, local_status != SNN_OK, stop && *stop);
     if (MPI_Allgather(&n, 1, MPI_INT, c->counts, 1, MPI_INT, c->comm) != MPI_SUCCESS)
         return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgather of counts failed");
     for (int r = 0; r < c->size; r++)
-        if (c->counts[r] < 0)
+        if (c->counts[r] == -1)
             return snn_comm_agree(c, local_status, err);
+    int any_stop = 0;
+    for (int r = 0; r < c->size; r++) {
+        any_stop |= snn_comm_count_stop(c->counts[r]);
+        c->counts[r] = snn_comm_count_spikes(c->counts[r]);
+    }
+    if (stop)
+        *stop = any_stop;
+    n = (int)n_local;
     size_t total = 0;
     for (int r = 0; r < c->size; r++) {
         if (total > (size_t)INT32_MAX)

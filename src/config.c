@@ -438,7 +438,8 @@ static int read_quantity_any(const parse_ctx *c, const field *f, const snn_dim *
 /* ---- run ----------------------------------------------------------------------------------- */
 
 static const char *const run_keys[] = {
-    "dt", "duration", "seed", "output_dir", "scale", "scale_k", "stats_sample", "stats_bin", NULL};
+    "dt",      "duration",     "seed",      "output_dir",       "scale",
+    "scale_k", "stats_sample", "stats_bin", "checkpoint_every", NULL};
 
 /* The summary's spike-count statistics (spike_stats.h): sample size and bin width. */
 static int parse_run_stats(const parse_ctx *c, const config_setting_t *g, const char *gkey,
@@ -465,6 +466,31 @@ static int parse_run_stats(const parse_ctx *c, const config_setting_t *g, const 
         r->stats_bin = r->dt;
     else if (!(steps >= 1) || fabs(r->stats_bin / r->dt - steps) > DELAY_TOL * steps)
         return fail_got(c, &f, what);
+    return SNN_OK;
+}
+
+/* run.checkpoint_every: optional, a positive whole number of steps (see checkpoint.h). */
+static int parse_checkpoint_every(const parse_ctx *c, const field *g, snn_run_params *r,
+                                  const char *dt_text)
+{
+    const char *what = "a time > 0 that is a whole number of steps (e.g. \"100 ms\")";
+    field f;
+    double every = 0;
+    int rc =
+        quantity_member(c, g->s, g->key, "checkpoint_every", SNN_DIM_TIME, what, 0, &every, &f);
+    if (rc || !f.s)
+        return rc;
+    if (!(every > 0))
+        return fail_got(c, &f, what);
+    double ratio = every / r->dt, steps = nearbyint(ratio);
+    if (!(ratio < (double)MAX_STEPS) || steps < 1 || fabs(ratio - steps) > STEP_TOL * steps) {
+        char got[DESC_LEN];
+        describe(f.s, got, sizeof got);
+        return fail(c, f.s, f.key,
+                    "expected a whole number (>= 1) of steps of dt = %s ms, got %s (%.10g steps)",
+                    dt_text, got, ratio);
+    }
+    r->checkpoint_every = (uint64_t)steps;
     return SNN_OK;
 }
 
@@ -510,6 +536,8 @@ static int parse_run(const parse_ctx *c, const config_setting_t *root, snn_model
                     got, ratio);
     }
     r->n_steps = (uint64_t)steps;
+    if ((rc = parse_checkpoint_every(c, &g, r, dt_text)))
+        return rc;
 
     long long seed = 0;
     if ((rc = int_member(c, g.s, g.key, "seed", "an integer seed in 0..4294967295", 0, &seed, &f)))

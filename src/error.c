@@ -64,6 +64,10 @@ const char *snn_status_name(int code)
         return "MPI error";
     case SNN_ERR_INTERNAL:
         return "internal error";
+    case SNN_ERR_NUMERIC:
+        return "numerical error";
+    case SNN_STOPPED:
+        return "stopped by a signal, checkpoint written";
     default:
         return "unknown error";
     }

@@ -20,7 +20,9 @@ int snn_fault_here(const char *point, int rank, uint64_t step)
     int got = sscanf(spec, "%31[a-z0-9]:%d:%llu", name, &r, &n);
     if (got < 2 || strcmp(name, point) != 0 || r != rank)
         return 0;
-    return strcmp(point, "step") != 0 || (got == 3 && n == step);
+    int at_step =
+        !strcmp(point, "step") || !strcmp(point, "sigterm") || !strcmp(point, "checkpoint");
+    return !at_step || (got == 3 && n == step);
 }
 #else
 typedef int snn_fault_unused; /* ISO C forbids an empty translation unit */

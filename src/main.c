@@ -10,6 +10,7 @@
 
 #include <hdf5.h>
 
+#include "snn/error.h"
 #include "snn/real.h"
 #include "snn/run.h"
 
@@ -34,6 +35,10 @@ static const char usage[] =
     "      --export-network DIR\n"
     "                     write the built network to DIR as SONATA nodes and edges (see\n"
     "                     README), then run\n"
+    "      --restart FILE continue the run stopped in checkpoint FILE (written on SIGTERM or\n"
+    "                     SIGUSR1 to <output_dir>/checkpoint.h5, or every run.checkpoint_every)\n"
+    "                     to run.duration; needs the same config file and the stopped run's\n"
+    "                     <output_dir>/spikes.h5.partial; any number of ranks and threads\n"
     "      --exchange-every-step\n"
     "                     exchange spikes every step instead of once per minimum delay\n"
     "                     (same results, slower; for checking)\n"
@@ -41,7 +46,8 @@ static const char usage[] =
     "  -V, --version      version, precision and library versions\n"
     "\n"
     "exit status: 0 success, 1 usage, 2 configuration, 3 I/O, 4 out of memory, 5 MPI,\n"
-    "6 internal error, 7 numerical error (a state became NaN or infinite).\n";
+    "6 internal error, 7 numerical error (a state became NaN or infinite),\n"
+    "8 stopped by SIGTERM or SIGUSR1 after writing a checkpoint (continue with --restart).\n";
 
 static void print_version(void)
 {
@@ -87,6 +93,8 @@ static int parse_args(int argc, char **argv, snn_run_options *o, const char **se
             o->output_dir = argv[++i];
         } else if (!strcmp(a, "--export-network") && i + 1 < argc) {
             o->export_dir = argv[++i];
+        } else if (!strcmp(a, "--restart") && i + 1 < argc) {
+            o->restart_path = argv[++i];
         } else if (!strcmp(a, "--summary-json") && i + 1 < argc) {
             o->summary_json = argv[++i];
         } else if ((!strcmp(a, "-t") || !strcmp(a, "--threads")) && i + 1 < argc) {
@@ -133,7 +141,7 @@ int main(int argc, char **argv)
     if (status == 0) {
         snn_error err;
         status = snn_run(&o, MPI_COMM_WORLD, &err);
-        if (status != 0 && rank == 0)
+        if (status != 0 && status != SNN_STOPPED && rank == 0)
             fprintf(stderr, "snn_mpi: error: %s\n", err.msg);
     } else if (status < 0) {
         status = 0;

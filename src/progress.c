@@ -15,6 +15,7 @@ void snn_progress_init(snn_progress *p, int enabled, FILE *out, uint64_t n_steps
      * job writes to a log: redraw in place only on an interactive terminal. */
     p->tty = enabled && isatty(fileno(out)) && !getenv("SLURM_JOB_ID");
     p->n_steps = n_steps;
+    p->first_step = 0;
     p->dt = dt;
     p->t_start = p->t_last = MPI_Wtime();
     p->last_decile = 0;
@@ -24,8 +25,9 @@ static void print_line(snn_progress *p, uint64_t step, double now)
 {
     double model_ms = (double)step * p->dt;
     double wall = now - p->t_start;
-    double rtf = model_ms > 0 ? wall / (model_ms * 1e-3) : 0;
-    double eta = step > 0 ? wall * (double)(p->n_steps - step) / (double)step : 0;
+    uint64_t done = step > p->first_step ? step - p->first_step : 0;
+    double rtf = done > 0 ? wall / ((double)done * p->dt * 1e-3) : 0;
+    double eta = done > 0 ? wall * (double)(p->n_steps - step) / (double)done : 0;
     int pct = (int)(100.0 * (double)step / (double)p->n_steps);
     fprintf(p->out, "%s[%3d%%] t = %.1f ms, real-time factor %.3g, ETA %.1f s%s",
             p->tty ? "\r" : "", pct, model_ms, rtf, eta, p->tty ? "" : "\n");

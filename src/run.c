@@ -15,12 +15,15 @@
 #include "snn/config.h"
 #include "snn/config_override.h"
 #include "snn/edges_file.h"
+#include "snn/checkpoint.h"
 #include "snn/estimate.h"
 #include "snn/fault.h"
+#include "snn/file_hash.h"
 #include "snn/network.h"
 #include "snn/network_export.h"
 #include "snn/progress.h"
 #include "snn/recorder.h"
+#include "snn/signals.h"
 #include "snn/simulate.h"
 #include "snn/spike_stats.h"
 #include "snn/spike_writer.h"
@@ -52,17 +55,11 @@ static int make_dirs(const char *path, snn_error *err)
     return SNN_OK;
 }
 
-/* FNV-1a hash of the config file's bytes and the --set overrides (the file part is the offset
- * basis alone if it cannot be read: then the parser has said so). */
-static uint64_t file_hash(const char *path, const snn_run_options *o)
+/* FNV-1a of the config file's bytes (snn_file_hash), continued over the --set overrides: ties
+ * the ranks, and a checkpoint and its restart, to the same network description. */
+static uint64_t config_hash(const char *path, const snn_run_options *o)
 {
-    FILE *f = fopen(path, "rb");
-    uint64_t h = 1469598103934665603ull;
-    int c;
-    while (f && (c = fgetc(f)) != EOF)
-        h = (h ^ (uint64_t)(unsigned char)c) * 1099511628211ull;
-    if (f)
-        fclose(f);
+    uint64_t h = snn_file_hash(path);
     for (int i = 0; i < o->n_overrides; i++)
         for (const char *p = o->overrides[i];; p++) {
             h = (h ^ (uint64_t)(unsigned char)*p) * 1099511628211ull;
@@ -77,7 +74,7 @@ static uint64_t file_hash(const char *path, const snn_run_options *o)
 static int check_same_config(snn_comm *c, const char *path, const snn_run_options *o,
                              snn_error *err)
 {
-    uint64_t h = file_hash(path, o);
+    uint64_t h = config_hash(path, o);
     if (snn_fault_here("config", c->rank, 0))
         h ^= 1;
     uint64_t h0 = h;
@@ -114,6 +111,11 @@ static int spike_sink(void *ctx, uint64_t step, const uint32_t *gids, size_t n, 
     return snn_spike_writer_add(k->writer, step, gids, n, err);
 }
 
+static void replay_observer(void *ctx, uint64_t step, const uint32_t *gids, size_t n)
+{
+    snn_spike_stats_add(ctx, step, gids, n);
+}
+
 static void print_header(FILE *out, const snn_model *m, const snn_comm *c, int n_threads)
 {
     fprintf(out, "snn_mpi %s (%s precision): %s\n", SNN_VERSION, SNN_REAL_NAME, m->source);
@@ -145,6 +147,11 @@ typedef struct {
     snn_recorders *rec;
     snn_pop_stats *stats;
     snn_spike_stats *spike_stats;
+    uint64_t *written;    /* [n_pops] spikes in the spike file at the last checkpoint */
+    uint64_t config_hash; /* of the config and overrides: ties a checkpoint to it */
+    char checkpoint_path[SNN_PATH_LEN + 32];
+    double stop_bytes, stop_seconds;     /* the checkpoint written on a stop request */
+    double read_seconds, replay_seconds; /* a restart: reading the checkpoint, rebuilding spikes */
 } run_state;
 
 static void run_state_free(run_state *r)
@@ -156,7 +163,135 @@ static void run_state_free(run_state *r)
     snn_comm_free(&r->comm);
     free(r->stats);
     snn_spike_stats_free(r->spike_stats);
+    free(r->written);
     snn_model_free(&r->model);
+}
+
+/* A fresh run: spike file, then the initial state (step 0). */
+static int start(run_state *r, const char *spike_path, snn_error *err)
+{
+    /* A .prev copy left by an interrupted restart belongs to an older run: a later restart must
+     * not take it for this run's spike file. */
+    char prev[SNN_PATH_LEN + 32];
+    snprintf(prev, sizeof prev, "%s.partial.prev", spike_path);
+    if (r->comm.rank == 0)
+        unlink(prev);
+    int status = snn_spike_writer_open(&r->writer, r->comm.comm, spike_path, &r->model, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    status = snn_recorders_open(&r->rec, &r->comm, &r->net, r->model.run.output_dir, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    status = snn_sim_start(&r->sim, &r->net, &r->comm, err);
+    r->sim.rec = r->rec;
+    return snn_comm_agree(&r->comm, status, err);
+}
+
+/* A restart: the state from the checkpoint, then the spike file rebuilt from the stopped run's
+ * up to the checkpoint's step, with the periodic syncs the first run made (they shape the file). */
+static int restart(run_state *r, const snn_run_options *o, const char *spike_path, snn_error *err)
+{
+    const snn_model *m = &r->model;
+    int status = snn_sim_start(&r->sim, &r->net, &r->comm, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    double t0 = MPI_Wtime();
+    status = snn_checkpoint_read(o->restart_path, &r->sim, r->config_hash, r->written, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    double t1 = MPI_Wtime();
+    r->read_seconds = t1 - t0;
+    status = snn_recorders_resume(&r->rec, &r->comm, &r->net, m->run.output_dir, r->sim.step, err);
+    r->sim.rec = r->rec;
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    status = snn_spike_writer_resume(&r->writer, r->comm.comm, spike_path, m, r->written, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    /* The summary's spike-count sample sees the replayed spikes as it saw them first. */
+    snn_spike_writer_set_replay_observer(r->writer, replay_observer, r->spike_stats);
+    const uint64_t S = r->sim.step, every = m->run.checkpoint_every;
+    const uint64_t D = (uint64_t)r->net.min_delay;
+    for (uint64_t c = every ? snn_checkpoint_next(0, every, D) : UINT64_MAX;
+         status == SNN_OK && c <= S; c = snn_checkpoint_next(c, every, D)) {
+        status = snn_spike_writer_replay(r->writer, c, err);
+        if (status == SNN_OK)
+            status = snn_spike_writer_sync(r->writer, err);
+    }
+    if (status == SNN_OK)
+        status = snn_spike_writer_replay_finish(r->writer, S, err);
+    r->replay_seconds = MPI_Wtime() - t1;
+    return snn_comm_agree(&r->comm, status, err);
+}
+
+/* Collective: the spike file and the state recordings synced, then the state to
+ * <output_dir>/checkpoint.h5. */
+static int checkpoint(run_state *r, double *bytes, double *seconds, snn_error *err)
+{
+    int status = snn_spike_writer_sync(r->writer, err);
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+        return status;
+    if (r->rec) { /* write the samples so far and reopen: the reports' .partial files hold them */
+        status = snn_recorders_suspend(r->rec, err);
+        r->rec = r->sim.rec = NULL;
+        if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+            return status;
+        status = snn_recorders_resume(&r->rec, &r->comm, &r->net, r->model.run.output_dir,
+                                      r->sim.step, err);
+        r->sim.rec = r->rec;
+        if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+            return status;
+    }
+    snn_spike_writer_written(r->writer, r->written);
+    status = snn_checkpoint_write(r->checkpoint_path, &r->sim, r->config_hash, r->written, bytes,
+                                  seconds, err);
+    return snn_comm_agree(&r->comm, status, err);
+}
+
+/* Runs to the end, writing periodic checkpoints; on an agreed stop request writes one, keeps
+ * the spike file as .partial and returns SNN_STOPPED. */
+static int simulate(run_state *r, const snn_run_options *o, snn_progress *progress, FILE *out,
+                    snn_error *err)
+{
+    const snn_model *m = &r->model;
+    const uint64_t N = m->run.n_steps, every = m->run.checkpoint_every;
+    const uint64_t D = (uint64_t)r->net.min_delay;
+    int rank0 = r->comm.rank == 0;
+    sink_ctx sink = {r->writer, r->spike_stats};
+    while (r->sim.step < N) {
+        uint64_t next = every ? snn_checkpoint_next(r->sim.step, every, D) : N;
+        uint64_t target = next < N ? next : N;
+        int status = snn_sim_run(&r->sim, target - r->sim.step, spike_sink, &sink, progress, err);
+        if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+            return status;
+        int stop = r->sim.stopped && r->sim.step < N;
+        if (!stop && !(r->sim.step == next && next < N))
+            continue;
+        double bytes = 0, seconds = 0;
+        if ((status = checkpoint(r, &bytes, &seconds, err)) != SNN_OK)
+            return status;
+        r->sim.timers.output += seconds;
+        double t = (double)r->sim.step * m->run.dt;
+        if (stop) {
+            status = snn_recorders_suspend(r->rec, err);
+            r->rec = r->sim.rec = NULL;
+            if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+                return status;
+            status = snn_spike_writer_suspend(r->writer, err);
+            r->writer = NULL;
+            if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+                return status;
+            r->stop_bytes = bytes;
+            r->stop_seconds = seconds;
+            return snn_fail(err, SNN_STOPPED, "stopped at step %llu, checkpoint in %s",
+                            (unsigned long long)r->sim.step, r->checkpoint_path);
+        }
+        if (rank0 && !o->quiet)
+            fprintf(out, "%s  checkpoint at step %llu (t = %g ms): %s (%.3g MB in %.2f s)\n",
+                    progress->tty ? "\n" : "", (unsigned long long)r->sim.step, t,
+                    r->checkpoint_path, bytes / 1048576.0, seconds);
+    }
+    return SNN_OK;
 }
 
 static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_error *err)
@@ -197,6 +332,12 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
         return status;
     char spike_path[SNN_PATH_LEN + 16];
     snprintf(spike_path, sizeof spike_path, "%s/spikes.h5", m->run.output_dir);
+    snprintf(r->checkpoint_path, sizeof r->checkpoint_path, "%s/checkpoint.h5", m->run.output_dir);
+    r->config_hash = config_hash(o->config_path, o);
+
+    if (o->restart_path && (status = snn_checkpoint_probe(o->restart_path, &r->comm, m,
+                                                          r->config_hash, err)) != SNN_OK)
+        return status;
 
     /* Memory: this rank's estimate against its share of the node's available memory, before
      * anything big is allocated. The available-memory call is collective: always made. */
@@ -236,25 +377,47 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
             err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
-    status = snn_spike_writer_open(&r->writer, mpi, spike_path, m, err);
-    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+    uint64_t *written = calloc((size_t)m->n_pops, sizeof *written);
+    status = written ? SNN_OK : snn_fail(err, SNN_ERR_NOMEM, "cannot allocate spike counts");
+    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK) {
+        free(written);
         return status;
-    status = snn_recorders_open(&r->rec, &r->comm, &r->net, m->run.output_dir, err);
-    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+    }
+    r->written = written;
+    if (o->restart_path)
+        status = restart(r, o, spike_path, err);
+    else
+        status = start(r, spike_path, err);
+    if (status != SNN_OK)
         return status;
-    status = snn_sim_start(&r->sim, &r->net, &r->comm, err);
-    r->sim.rec = r->rec;
+    if (o->restart_path && rank == 0 && !o->quiet)
+        fprintf(out,
+                "  restart from %s at step %llu (t = %g ms): state read in %.2f s, %s rebuilt "
+                "in %.2f s\n",
+                o->restart_path, (unsigned long long)r->sim.step, (double)r->sim.step * m->run.dt,
+                r->read_seconds, spike_path, r->replay_seconds);
     if (status == SNN_OK && o->exchange_every_step)
         status = snn_sim_set_interval(&r->sim, 1, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
+    r->sim.stop_flag = snn_signals_flag();
     snn_progress progress;
     snn_progress_init(&progress, rank == 0 && !o->quiet, out, m->run.n_steps, m->run.dt);
-    sink_ctx sink = {r->writer, r->spike_stats};
-    status = snn_sim_run(&r->sim, m->run.n_steps, spike_sink, &sink, &progress, err);
+    progress.first_step = r->sim.step;
+    progress.last_decile = (int)(10 * r->sim.step / m->run.n_steps);
+    status = simulate(r, o, &progress, out, err);
     snn_spike_stats_finish(r->spike_stats);
     snn_progress_finish(&progress);
-    if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
+    if (status == SNN_STOPPED && rank == 0) {
+        fprintf(out,
+                "snn_mpi: stopped at step %llu (t = %g ms), checkpoint written to %s (%.3g MB in "
+                "%.2f s); restart with `snn_mpi %s --restart %s`\n",
+                (unsigned long long)r->sim.step, (double)r->sim.step * m->run.dt,
+                r->checkpoint_path, r->stop_bytes / 1048576.0, r->stop_seconds, o->config_path,
+                r->checkpoint_path);
+        fflush(out);
+    }
+    if (status != SNN_OK)
         return status;
     double t_close = MPI_Wtime();
     /* All files complete before any is renamed: a failure leaves none behind. */
@@ -301,6 +464,7 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
                        .peak_mb = peak,
                        .peak_mb_total = sums[2],
                        .spike_path = spike_path,
+                       .first_step = progress.first_step,
                        .spike_stats = r->spike_stats,
                        .overrides = o->overrides,
                        .n_overrides = o->n_overrides};
@@ -319,7 +483,11 @@ int snn_run(const snn_run_options *o, MPI_Comm comm, snn_error *err)
     run_state r;
     memset(&r, 0, sizeof r);
     snn_error_clear(err);
+    /* SIGTERM and SIGUSR1 ask for a checkpoint and a stop (signals.h) from here on. */
+    snn_signals handlers;
+    snn_signals_install(&handlers);
     int status = run_stages(&r, o, comm, err);
     run_state_free(&r);
+    snn_signals_restore(&handlers);
     return status;
 }

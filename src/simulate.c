@@ -9,6 +9,7 @@
 #include "snn/simulate.h"
 
 #include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,8 +258,8 @@ static int reserve(snn_sim *s, size_t n, snn_error *err)
 
 /* Master thread: gather the threads' spikes of one interval of `steps` steps, exchange them,
  * tag each with its population and find where each step's spikes begin. */
-static int exchange(snn_sim *s, int local_status, uint32_t steps, const uint64_t **spk, size_t *ns,
-                    snn_error *err)
+static int exchange(snn_sim *s, int local_status, uint32_t steps, int *stop, const uint64_t **spk,
+                    size_t *ns, snn_error *err)
 {
     snn_network *net = s->net;
     size_t nl = 0;
@@ -266,7 +267,7 @@ static int exchange(snn_sim *s, int local_status, uint32_t steps, const uint64_t
         memcpy(s->local + nl, net->thr[t].spikes, net->thr[t].n_spikes * sizeof *s->local);
         nl += net->thr[t].n_spikes;
     }
-    int status = snn_comm_exchange(s->comm, local_status, s->local, nl, spk, ns, err);
+    int status = snn_comm_exchange(s->comm, local_status, s->local, nl, stop, spk, ns, err);
     if (status == SNN_OK)
         status = reserve(s, *ns, err);
     if (status != SNN_OK)
@@ -340,7 +341,7 @@ int snn_sim_start(snn_sim *s, snn_network *net, snn_comm *comm, snn_error *err)
     }
     const uint64_t *spk;
     size_t ns;
-    status = exchange(s, SNN_OK, 1, &spk, &ns, err);
+    status = exchange(s, SNN_OK, 1, NULL, &spk, &ns, err);
     if (status != SNN_OK)
         return status;
     for (int t = 0; t < net->n_threads; t++)
@@ -403,6 +404,9 @@ static int check_interval(const snn_sim *s, uint64_t n0, uint32_t steps, snn_err
     if (worst)
         return bad_state(s, worst, err);
     for (uint32_t k = 0; k < steps; k++)
+        if (snn_fault_here("sigterm", s->net->rank, n0 + k))
+            raise(SIGTERM); /* for the checkpoint tests: a signal at a chosen step */
+    for (uint32_t k = 0; k < steps; k++)
         if (snn_fault_here("step", s->net->rank, n0 + k))
             return snn_fail(err, SNN_ERR_INTERNAL, "rank %d: injected fault in step %llu",
                             s->net->rank, (unsigned long long)(n0 + k));
@@ -418,7 +422,10 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
     const uint64_t *spk;
     size_t ns;
     int status = check_interval(s, n0, steps, err);
-    status = exchange(s, status, steps, &spk, &ns, err);
+    int stop = s->stop_flag && *s->stop_flag;
+    status = exchange(s, status, steps, &stop, &spk, &ns, err);
+    if (status == SNN_OK && stop)
+        s->stopped = 1;
     double t1 = omp_get_wtime();
     tm->exchange += t1 - t0;
     for (uint32_t k = 0; status == SNN_OK && sink && k < steps; k++) {
@@ -440,6 +447,7 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
     const uint64_t first = s->step + 1, last = s->step + n_steps;
     int status = SNN_OK;
     snn_timers *tm = &s->timers;
+    s->stopped = 0;
 #pragma omp parallel num_threads(net->n_threads)
     {
         snn_thread_state *ts = &net->thr[omp_get_thread_num()];
@@ -472,6 +480,8 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
                 tm->deliver += omp_get_wtime() - t0;
                 s->step = n0 + steps - 1;
             }
+            if (s->stopped) /* set before the barrier above: every thread sees it */
+                break;
         }
     }
     return status;

@@ -68,6 +68,15 @@ struct snn_spike_writer {
      * the next flush, so that the ranks never disagree about which collective call comes next.
      * The spikes are still counted in `buffered` so that the flush comes at the same step. */
     snn_error deferred;
+    /* A checkpoint refers to <path>.partial (snn_spike_writer_sync ran): an error exit keeps it. */
+    int keep;
+    /* A resumed writer (snn_spike_writer_resume): the stopped run's spikes, read from
+     * <path>.partial.prev by rank 0 and replayed into this file. */
+    struct spw_source *src;
+    char prev[SNN_PATH_LEN + 24];
+    int prev_pending; /* <path>.partial.prev exists and is deleted once this file holds it all */
+    snn_spike_replay_fn replay_fn; /* sees replayed spikes (snn_spike_writer_set_replay_observer) */
+    void *replay_ctx;
 };
 
 /* ---- error helpers ---------------------------------------------------------------------- */
@@ -388,10 +397,13 @@ static int spw_close_file(snn_spike_writer *w, snn_error *err)
     return rc;
 }
 
+static void spw_source_free(snn_spike_writer *w);
+
 static void spw_free(snn_spike_writer *w)
 {
     if (!w)
         return;
+    spw_source_free(w);
     if (w->pops) {
         for (int i = 0; i < w->n_pops; i++) {
             free(w->pops[i].t);
@@ -412,7 +424,7 @@ static void spw_discard(snn_spike_writer *w)
     if (!w)
         return;
     spw_close_file(w, &ignored);
-    if (w->rank == 0 && w->created)
+    if (w->rank == 0 && w->created && !w->keep)
         unlink(w->partial);
     MPI_Barrier(w->comm);
     spw_free(w);
@@ -727,6 +739,8 @@ int snn_spike_writer_close(snn_spike_writer *w, snn_error *err)
         spw_discard(w);
         return rc;
     }
+    if (w->rank == 0 && w->prev_pending && !w->src)
+        unlink(w->prev);
     spw_free(w);
     return SNN_OK;
 }
@@ -734,4 +748,322 @@ int snn_spike_writer_close(snn_spike_writer *w, snn_error *err)
 void snn_spike_writer_abort(snn_spike_writer *w)
 {
     spw_discard(w);
+}
+
+/* ---- checkpoints and restarts ----------------------------------------------------------- */
+
+/* Rank 0, once the replay is over and this file holds everything: the previous file goes. */
+static void spw_drop_prev(snn_spike_writer *w)
+{
+    if (w->prev_pending && !w->src) {
+        if (w->rank == 0)
+            unlink(w->prev);
+        w->prev_pending = 0;
+    }
+}
+
+int snn_spike_writer_sync(snn_spike_writer *w, snn_error *err)
+{
+    if (!w)
+        return snn_fail(err, SNN_ERR_INTERNAL, "snn_spike_writer_sync: no writer");
+    int rc = spw_flush(w, err);
+    if (rc == SNN_OK && H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
+        rc = spw_h5_fail(w, err, "flush %s", w->partial);
+    rc = spw_agree(w, rc, err);
+    if (rc == SNN_OK) {
+        w->keep = 1;
+        spw_drop_prev(w);
+        MPI_Barrier(w->comm);
+    }
+    return rc;
+}
+
+void snn_spike_writer_written(const snn_spike_writer *w, uint64_t *counts)
+{
+    for (int i = 0; i < w->n_pops; i++)
+        counts[i] = (uint64_t)w->pops[i].written;
+}
+
+int snn_spike_writer_suspend(snn_spike_writer *w, snn_error *err)
+{
+    if (!w)
+        return snn_fail(err, SNN_ERR_INTERNAL, "snn_spike_writer_suspend: no writer");
+    int rc = spw_flush(w, err);
+    snn_error cerr;
+    int crc = spw_close_file(w, &cerr);
+    if (rc == SNN_OK && crc != SNN_OK) {
+        rc = crc;
+        *err = cerr;
+    }
+    rc = spw_agree(w, rc, err);
+    w->keep = 1;
+    if (rc != SNN_OK) {
+        spw_discard(w);
+        return rc;
+    }
+    spw_drop_prev(w);
+    MPI_Barrier(w->comm);
+    spw_free(w);
+    return SNN_OK;
+}
+
+/* The previous file's spikes of one population: `total` to replay, read in blocks by rank 0 and
+ * broadcast, so every rank adds the same spikes. */
+#define SPW_REPLAY_BLOCK ((size_t)1 << 16)
+
+typedef struct {
+    hid_t ts, ids;  /* rank 0 */
+    uint64_t total; /* spikes to replay (the checkpoint's count) */
+    uint64_t next;  /* first element not yet read */
+    size_t n, pos;  /* block: elements held, next to use */
+    double *t;      /* [SPW_REPLAY_BLOCK] */
+    uint64_t *id;   /* [SPW_REPLAY_BLOCK] */
+} spw_src_pop;
+
+struct spw_source {
+    hid_t file; /* rank 0 */
+    spw_src_pop *pops;
+    uint32_t *gids; /* [n_neurons]: one step's spikes */
+};
+
+static void spw_source_free(snn_spike_writer *w)
+{
+    struct spw_source *s = w->src;
+    if (!s)
+        return;
+    for (int i = 0; s->pops && i < w->n_pops; i++) {
+        if (s->pops[i].ts >= 0)
+            H5Dclose(s->pops[i].ts);
+        if (s->pops[i].ids >= 0)
+            H5Dclose(s->pops[i].ids);
+        free(s->pops[i].t);
+        free(s->pops[i].id);
+    }
+    if (s->file >= 0)
+        H5Fclose(s->file);
+    free(s->pops);
+    free(s->gids);
+    free(s);
+    w->src = NULL;
+}
+
+/* Rank 0: opens the previous file and checks that it holds at least counts[i] spikes of every
+ * population. */
+static int spw_source_open(snn_spike_writer *w, const uint64_t *counts, snn_error *err)
+{
+    struct spw_source *s = w->src;
+    s->file = H5Fopen(w->prev, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (s->file < 0)
+        return spw_h5_fail(w, err, "open the stopped run's spike file %s", w->prev);
+    for (int i = 0; i < w->n_pops; i++) {
+        spw_src_pop *p = &s->pops[i];
+        char name[SNN_NAME_LEN + 32];
+        hsize_t n[2] = {0, 0};
+        for (int k = 0; k < 2; k++) {
+            snprintf(name, sizeof name, "spikes/%s/%s", w->pops[i].name,
+                     k ? "node_ids" : "timestamps");
+            hid_t d = H5Dopen2(s->file, name, H5P_DEFAULT);
+            hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
+            if (k)
+                p->ids = d;
+            else
+                p->ts = d;
+            if (sp < 0 || H5Sget_simple_extent_dims(sp, &n[k], NULL) != 1) {
+                if (sp >= 0)
+                    H5Sclose(sp);
+                return spw_h5_fail(w, err, "read /%s of %s", name, w->prev);
+            }
+            H5Sclose(sp);
+        }
+        if (n[0] < counts[i] || n[1] < counts[i])
+            return snn_fail(err, SNN_ERR_IO,
+                            "%s: holds %llu spikes of population %s, but the checkpoint counts "
+                            "%llu: this spike file does not belong to the checkpoint",
+                            w->prev, (unsigned long long)(n[0] < n[1] ? n[0] : n[1]),
+                            w->pops[i].name, (unsigned long long)counts[i]);
+    }
+    return SNN_OK;
+}
+
+int snn_spike_writer_resume(snn_spike_writer **wp, MPI_Comm comm, const char *path,
+                            const snn_model *m, const uint64_t *counts, snn_error *err)
+{
+    /* Rank 0 moves the stopped run's file aside as <path>.partial.prev, unless an earlier
+     * restart already did and stopped before its new file held everything (then .prev is the
+     * good copy and .partial an incomplete one). */
+    char partial[SNN_PATH_LEN + 16], prev[SNN_PATH_LEN + 24];
+    snprintf(partial, sizeof partial, "%s%s", path, SNN_PARTIAL_SUFFIX);
+    snprintf(prev, sizeof prev, "%s%s.prev", path, SNN_PARTIAL_SUFFIX);
+    int rank, moved = 0;
+    MPI_Comm_rank(comm, &rank);
+    if (rank == 0) {
+        struct stat st;
+        if (stat(prev, &st) == 0)
+            moved = 0;
+        else if (rename(partial, prev) != 0)
+            moved = errno ? errno : EIO;
+    }
+    MPI_Bcast(&moved, 1, MPI_INT, 0, comm);
+    if (moved) {
+        struct stat st;
+        return snn_fail(err, SNN_ERR_IO,
+                        "%s: cannot restart: the stopped run's spike file is not there (%s)%s",
+                        partial, strerror(moved),
+                        stat(path, &st) == 0 ? "; the run has completed (spikes.h5 is there)" : "");
+    }
+    int rc = snn_spike_writer_open(wp, comm, path, m, err);
+    if (rc != SNN_OK)
+        return rc;
+    snn_spike_writer *w = *wp;
+    snprintf(w->prev, sizeof w->prev, "%s", prev);
+    w->prev_pending = 1;
+    w->keep = 1;
+    struct spw_source *s = calloc(1, sizeof *s);
+    if (s) {
+        s->file = -1;
+        s->pops = calloc((size_t)w->n_pops, sizeof *s->pops);
+        s->gids = malloc((w->n_neurons ? w->n_neurons : 1) * sizeof *s->gids);
+    }
+    w->src = s;
+    if (!s || !s->pops || !s->gids)
+        rc = snn_fail(err, SNN_ERR_NOMEM, "%s: out of memory for the restart", path);
+    for (int i = 0; rc == SNN_OK && i < w->n_pops; i++) {
+        s->pops[i].ts = s->pops[i].ids = -1;
+        s->pops[i].total = counts[i];
+    }
+    if (rc == SNN_OK && rank == 0)
+        rc = spw_source_open(w, counts, err);
+    rc = spw_agree(w, rc, err);
+    if (rc != SNN_OK) {
+        snn_spike_writer_abort(w);
+        *wp = NULL;
+    }
+    return rc;
+}
+
+/* Collective: the next block of population i's previous spikes (rank 0 reads, all receive). */
+static int spw_refill(snn_spike_writer *w, int i, snn_error *err)
+{
+    spw_src_pop *p = &w->src->pops[i];
+    uint64_t left = p->total - p->next;
+    size_t n = left < SPW_REPLAY_BLOCK ? (size_t)left : SPW_REPLAY_BLOCK;
+    int rc = SNN_OK;
+    if (!p->t) {
+        p->t = malloc(SPW_REPLAY_BLOCK * sizeof *p->t);
+        p->id = malloc(SPW_REPLAY_BLOCK * sizeof *p->id);
+        if (!p->t || !p->id)
+            rc = snn_fail(err, SNN_ERR_NOMEM, "%s: out of memory for the restart", w->path);
+    }
+    if (rc == SNN_OK && w->rank == 0) {
+        hsize_t first = p->next, count = n;
+        hid_t mspace = H5Screate_simple(1, &count, NULL);
+        for (int k = 0; rc == SNN_OK && k < 2; k++) {
+            hid_t d = k ? p->ids : p->ts, fs = H5Dget_space(d);
+            if (mspace < 0 || fs < 0 ||
+                H5Sselect_hyperslab(fs, H5S_SELECT_SET, &first, NULL, &count, NULL) < 0 ||
+                H5Dread(d, k ? H5T_NATIVE_UINT64 : H5T_NATIVE_DOUBLE, mspace, fs, H5P_DEFAULT,
+                        k ? (void *)p->id : (void *)p->t) < 0)
+                rc = spw_h5_fail(w, err, "read the spikes of population %s from %s",
+                                 w->pops[i].name, w->prev);
+            if (fs >= 0)
+                H5Sclose(fs);
+        }
+        if (mspace >= 0)
+            H5Sclose(mspace);
+    }
+    if ((rc = spw_agree(w, rc, err)) != SNN_OK)
+        return rc;
+    if (MPI_Bcast(p->t, (int)n, MPI_DOUBLE, 0, w->comm) != MPI_SUCCESS ||
+        MPI_Bcast(p->id, (int)n, MPI_UINT64_T, 0, w->comm) != MPI_SUCCESS)
+        return snn_fail(err, SNN_ERR_MPI, "%s: MPI_Bcast of previous spikes failed", w->path);
+    p->next += n;
+    p->n = n;
+    p->pos = 0;
+    return SNN_OK;
+}
+
+/* The step of population i's next previous spike; UINT64_MAX when none is left. Collective
+ * (may refill; every rank is in the same state). */
+static int spw_head(snn_spike_writer *w, int i, uint64_t *step, snn_error *err)
+{
+    spw_src_pop *p = &w->src->pops[i];
+    *step = UINT64_MAX;
+    if (p->pos == p->n) {
+        if (p->next == p->total)
+            return SNN_OK;
+        int rc = spw_refill(w, i, err);
+        if (rc != SNN_OK)
+            return rc;
+    }
+    double t = p->t[p->pos];
+    double k = t / w->dt;
+    uint64_t n = k >= 0 && k < 9e15 ? (uint64_t)(k + 0.5) : UINT64_MAX;
+    if (n == UINT64_MAX || (double)n * w->dt != t || p->id[p->pos] >= w->pops[i].size)
+        return snn_fail(err, SNN_ERR_IO,
+                        "%s: spike %llu of population %s (t = %.17g ms, node %llu) was not "
+                        "written by this network with dt = %g ms",
+                        w->prev, (unsigned long long)(p->next - p->n + p->pos), w->pops[i].name, t,
+                        (unsigned long long)p->id[p->pos], w->dt);
+    *step = n;
+    return SNN_OK;
+}
+
+void snn_spike_writer_set_replay_observer(snn_spike_writer *w, snn_spike_replay_fn fn, void *ctx)
+{
+    w->replay_fn = fn;
+    w->replay_ctx = ctx;
+}
+
+int snn_spike_writer_replay(snn_spike_writer *w, uint64_t until, snn_error *err)
+{
+    struct spw_source *s = w->src;
+    int rc = SNN_OK;
+    if (!s)
+        return SNN_OK;
+    for (;;) {
+        uint64_t step = UINT64_MAX, h;
+        for (int i = 0; i < w->n_pops; i++) {
+            if ((rc = spw_head(w, i, &h, err)) != SNN_OK)
+                return rc;
+            if (h < step)
+                step = h;
+        }
+        if (step == UINT64_MAX || step > until)
+            break;
+        /* Populations in model order hold ascending global ids; within one, ids ascend. */
+        size_t n = 0;
+        for (int i = 0; i < w->n_pops; i++) {
+            spw_src_pop *p = &s->pops[i];
+            while ((rc = spw_head(w, i, &h, err)) == SNN_OK && h == step) {
+                if (n == w->n_neurons)
+                    return snn_fail(err, SNN_ERR_IO, "%s: more spikes in step %llu than neurons",
+                                    w->prev, (unsigned long long)step);
+                s->gids[n++] = (uint32_t)(w->pops[i].offset + p->id[p->pos]);
+                p->pos++;
+            }
+            if (rc != SNN_OK)
+                return rc;
+        }
+        if (w->replay_fn)
+            w->replay_fn(w->replay_ctx, step, s->gids, n);
+        if ((rc = snn_spike_writer_add(w, step, s->gids, n, err)) != SNN_OK)
+            return rc;
+    }
+    int left = 0;
+    for (int i = 0; i < w->n_pops; i++)
+        left |= s->pops[i].pos < s->pops[i].n || s->pops[i].next < s->pops[i].total;
+    if (!left) /* everything is in this file now (buffered or written) */
+        spw_source_free(w);
+    return SNN_OK;
+}
+
+int snn_spike_writer_replay_finish(snn_spike_writer *w, uint64_t step, snn_error *err)
+{
+    int rc = snn_spike_writer_replay(w, step, err);
+    if (rc == SNN_OK && w->src)
+        rc = snn_fail(err, SNN_ERR_IO,
+                      "%s: holds spikes after step %llu within the checkpoint's counts: this "
+                      "spike file does not belong to the checkpoint",
+                      w->prev, (unsigned long long)step);
+    return rc;
 }

@@ -17,7 +17,9 @@ double snn_summary_simulate_s(const snn_summary *s)
 
 double snn_summary_rtf(const snn_summary *s)
 {
-    return snn_summary_simulate_s(s) / (s->model->run.duration * 1e-3);
+    const snn_run_params *r = &s->model->run;
+    double model_s = (double)(r->n_steps - s->first_step) * r->dt * 1e-3;
+    return model_s > 0 ? snn_summary_simulate_s(s) / model_s : 0;
 }
 
 uint64_t snn_summary_total_spikes(const snn_summary *s)
@@ -133,6 +135,7 @@ static void write_json(const snn_summary *s, FILE *f)
     fprintf(f, "  \"ranks\": %d,\n  \"threads\": %d,\n", s->ranks, s->threads);
     fprintf(f, "  \"seed\": %u,\n  \"steps\": %llu,\n", m->run.seed,
             (unsigned long long)m->run.n_steps);
+    fprintf(f, "  \"first_step\": %llu,\n", (unsigned long long)s->first_step);
     json_key_number(f, "  ", "dt_ms", m->run.dt, 0);
     json_key_number(f, "  ", "duration_ms", m->run.duration, 0);
     fprintf(f, "  \"neurons\": %llu,\n", (unsigned long long)m->n_neurons);

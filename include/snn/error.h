@@ -20,6 +20,9 @@ enum snn_status_code {
     SNN_ERR_MPI = 5,      /* an MPI call failed */
     SNN_ERR_INTERNAL = 6, /* a broken invariant: a bug in snn_mpi */
     SNN_ERR_NUMERIC = 7,  /* the state became NaN or infinite */
+    /* Not an error: SIGTERM or SIGUSR1 stopped the run, which wrote a checkpoint to continue from
+     * (snn_mpi CFG --restart <output_dir>/checkpoint.h5). Job scripts resubmit on this status. */
+    SNN_STOPPED = 8,
 };
 
 #define SNN_ERROR_MSG_LEN 1024

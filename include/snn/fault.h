@@ -10,6 +10,8 @@
  *   hdf5    an HDF5 write of the spike file fails on this rank
  *   record  an HDF5 write of a recorder's report file fails on this rank
  *   step    this rank fails during step n of the simulation
+ *   sigterm this rank raises SIGTERM in step n ("sigterm:rank:n"), as if SLURM had sent it
+ *   checkpoint  writing the checkpoint of step n fails on this rank ("checkpoint:rank:n")
  */
 #ifndef SNN_FAULT_H
 #define SNN_FAULT_H

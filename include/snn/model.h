@@ -150,6 +150,7 @@ typedef struct {
     double duration; /* ms, > 0, a whole number of steps */
     uint64_t n_steps;
     uint32_t seed;
+    uint64_t checkpoint_every; /* steps between periodic checkpoints; 0: none */
     char output_dir[SNN_PATH_LEN];
     double scale;   /* multiplies population sizes (rounded, at least 1); default 1 */
     double scale_k; /* multiplies in-/out-degrees and, with scale, total numbers; default 1 */

@@ -15,6 +15,7 @@ typedef struct {
     int tty;
     FILE *out;
     uint64_t n_steps;
+    uint64_t first_step; /* 0, or the checkpoint's step after a restart: rates count from it */
     double dt;
     double t_start, t_last;
     int last_decile;

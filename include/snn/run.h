@@ -23,6 +23,7 @@ typedef struct {
     const char *summary_json; /* rank 0 writes the summary as JSON here when not NULL */
     const char *export_dir;   /* --export-network: the built network as SONATA files here */
     FILE *out;                /* where rank 0 prints; stdout when NULL */
+    const char *restart_path; /* continue from this checkpoint when not NULL (checkpoint.h) */
 
     /* --set KEY=VALUE, applied in order (config_override.h), and --validate. */
     const char *const *overrides;
@@ -30,7 +31,8 @@ typedef struct {
     int validate; /* check the config and print its sizes; build and write nothing */
 } snn_run_options;
 
-/* Collective over comm. */
+/* Collective over comm. Returns SNN_STOPPED after a signal-triggered checkpoint (rank 0 has
+ * printed where it is and how to restart). */
 int snn_run(const snn_run_options *o, MPI_Comm comm, snn_error *err);
 
 #endif

@@ -21,6 +21,7 @@
 #ifndef SNN_SIMULATE_H
 #define SNN_SIMULATE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,11 @@ typedef struct {
     size_t *step_begin; /* [min_delay + 1] where each step's spikes start */
     snn_timers timers;
     struct snn_recorders *rec; /* state recorders (recorder.h), or NULL; set after start */
+    /* Stop requests (signals.h): read before each exchange and sent with it; NULL for none. When
+     * any rank asked, every rank finishes the interval (delivery included) and snn_sim_run
+     * returns with stopped = 1 and step at the interval's last step. */
+    const volatile sig_atomic_t *stop_flag;
+    int stopped;
 } snn_sim;
 
 /* Collective. Allocates the loop's buffers and delivers the initial state (step 0). */
@@ -58,7 +64,8 @@ int snn_sim_start(snn_sim *s, snn_network *net, snn_comm *comm, snn_error *err);
  * that batching changes nothing. */
 int snn_sim_set_interval(snn_sim *s, int steps, snn_error *err);
 
-/* Collective. Advances n_steps steps; sink may be NULL, progress may be NULL. */
+/* Collective. Advances n_steps steps, or fewer when a stop was agreed (s->stopped); sink may be
+ * NULL, progress may be NULL. Intervals start at s->step + 1. */
 int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ctx,
                 snn_progress *progress, snn_error *err);
 

@@ -43,6 +43,44 @@ int snn_spike_writer_close(snn_spike_writer *w, snn_error *err);
 /* Collective: closes and deletes path.partial, frees w. For error exits; w may be NULL. */
 void snn_spike_writer_abort(snn_spike_writer *w);
 
+/* ---- checkpoints (see checkpoint.h) ----
+ * The file must come out byte-identical to an uninterrupted run's, so the HDF5 calls that make
+ * it must be the same: a restarted run does not append to the stopped run's file (its layout
+ * depends on when it was flushed and reopened) but rebuilds it, replaying the stopped run's
+ * spikes through snn_spike_writer_add step by step and syncing at the same steps as the first
+ * run, then continues. */
+
+/* Collective: writes what is buffered and flushes the file (HDF5 metadata included), so that
+ * <path>.partial holds every spike added so far even after a crash. Call at the same steps in a
+ * run and in its restarts (they shape the file). From now on an error exit keeps .partial. */
+int snn_spike_writer_sync(snn_spike_writer *w, snn_error *err);
+
+/* Spikes of each population in the file (call after sync or replay; counts[n_pops]). */
+void snn_spike_writer_written(const snn_spike_writer *w, uint64_t *counts);
+
+/* Collective: writes what is buffered, closes the file and keeps it as <path>.partial (not
+ * renamed) for a restart; frees w. */
+int snn_spike_writer_suspend(snn_spike_writer *w, snn_error *err);
+
+/* Collective: restart. Moves the stopped run's <path>.partial aside to <path>.partial.prev
+ * (unless an earlier restart attempt already did: then .prev is the complete copy), checks that
+ * it holds at least counts[i] spikes of each population, and creates a fresh <path>.partial.
+ * .prev is deleted once the new file holds all of it (at the first sync after the replay). */
+int snn_spike_writer_resume(snn_spike_writer **w, MPI_Comm comm, const char *path,
+                            const snn_model *m, const uint64_t *counts, snn_error *err);
+
+/* Collective: adds the previous spikes of steps <= until (only the first counts[i] of each
+ * population, so spikes a crashed run wrote after its checkpoint are dropped). */
+int snn_spike_writer_replay(snn_spike_writer *w, uint64_t until, snn_error *err);
+
+/* Called with every step's spikes as replay re-adds them (e.g. for statistics that must see the
+ * whole run after a restart); fn NULL for none. */
+typedef void (*snn_spike_replay_fn)(void *ctx, uint64_t step, const uint32_t *gids, size_t n);
+void snn_spike_writer_set_replay_observer(snn_spike_writer *w, snn_spike_replay_fn fn, void *ctx);
+
+/* Collective: replays up to step (the checkpoint's) and checks that nothing is left over. */
+int snn_spike_writer_replay_finish(snn_spike_writer *w, uint64_t step, snn_error *err);
+
 /* Spikes buffered (over all populations) before add writes them out: the buffer is written when
  * it holds more than this many. Default SNN_SPIKE_WRITER_FLUSH_DEFAULT; 0 writes at every step that
  * has spikes. Every rank must set the same value (the writes are collective). For tests and tuning.

@@ -32,6 +32,7 @@ typedef struct {
     const snn_spike_stats *spike_stats; /* Fano factor and correlation (rank 0); may be NULL */
     const char *const *overrides;       /* --set KEY=VALUE, reported in the JSON */
     int n_overrides;
+    uint64_t first_step; /* a restart's first step: the time split covers the steps after it */
 } snn_summary;
 
 double snn_summary_simulate_s(const snn_summary *s);

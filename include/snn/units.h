@@ -2,7 +2,8 @@
  * units.h — physical quantities in the config, read and dimension-checked with UDUNITS-2.
  *
  * A quantity is a string "value unit" ("10 ms", "-52 mV", "0.158 mS") or a bare number in the
- * internal unit of its dimension (ms, mV, mA, mS, ohm, pF, Hz). The result is always in the internal unit.
+ * internal unit of its dimension (ms, mV, mA, mS, ohm, pF, Hz). The result is always in the
+ * internal unit.
  */
 #ifndef SNN_UNITS_H
 #define SNN_UNITS_H
