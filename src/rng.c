@@ -87,6 +87,33 @@ void snn_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t ou
     philox(ctr, key, out);
 }
 
+/* Several streams at once vectorise well with wide integer multiplies: on x86-64 with GCC the
+ * loop is compiled for AVX-512, AVX2 and the baseline, chosen at load time (integer arithmetic,
+ * so every version gives the same bits). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define SNN_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SNN_MULTIVERSION
+#endif
+
+SNN_MULTIVERSION
+void snn_rng_first_bits(uint32_t seed, uint32_t purpose, uint64_t id0, uint32_t sub, size_t n,
+                        uint64_t *restrict m)
+{
+    /* philox() for many counters at once, written out so that the compiler keeps several
+     * streams in flight (and vectorises the 32x32->64 products where it can). */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t id = id0 + i;
+        uint32_t c0 = 0, c1 = sub, c2 = (uint32_t)id, c3 = (uint32_t)(id >> 32);
+        uint32_t k0 = seed, k1 = purpose;
+        for (int round = 0; round < 10; round++) {
+            PHILOX_ROUND(c0, c1, c2, c3, k0, k1);
+            k0 += PHILOX_W0, k1 += PHILOX_W1;
+        }
+        m[i] = (((uint64_t)c0 << 32) | c1) >> 11;
+    }
+}
+
 void snn_rng_init(snn_rng *r, uint32_t seed, uint32_t purpose, uint64_t id, uint32_t sub)
 {
     r->key[0] = seed;
@@ -315,7 +342,8 @@ uint64_t snn_rng_binomial(snn_rng *r, uint64_t n, double p)
 
 #define LOG_SQRT_2PI 0.91893853320467274178032973640562
 
-void snn_poisson_prepare(snn_poisson_dist *d, double lambda)
+/* The per-lambda constants of the sampler (not the inversion table). */
+static void poisson_constants(snn_poisson_dist *d, double lambda)
 {
     for (int i = 0; i < 8; i++)
         d->c[i] = 0.0;
@@ -348,6 +376,63 @@ static double poisson_logpmf(double k, double lambda)
 {
     double e = k + 1.0 - lambda;
     return k * log1p(-e / (k + 1.0)) + e - 0.5 * log(k + 1.0) - LOG_SQRT_2PI - snn_stirling_tail(k);
+}
+
+/* The first try of poisson_inversion for the uniform m 2^-53: x, or bound + 1 if it fails. */
+static unsigned inversion_first(const snn_poisson_dist *d, uint64_t m)
+{
+    const double lambda = d->lambda, bound = d->c[1];
+    double u = (double)m * 0x1.0p-53;
+    double px = d->c[0];
+    int x = 0;
+    while (u > px) {
+        u -= px;
+        x++;
+        if (x > bound)
+            break;
+        px *= lambda * recip[x];
+    }
+    return (unsigned)x;
+}
+
+/* The inversion table of snn_poisson_from_bits (see rng.h): for each x, the largest m with
+ * inversion_first(m) <= x, by bisection (inversion_first is monotone in m). */
+static void inversion_table(snn_poisson_dist *d)
+{
+    const uint64_t top = (UINT64_C(1) << 53) - 1;
+    const unsigned bound = (unsigned)d->c[1];
+    for (unsigned x = 0; x < SNN_POISSON_TABLE; x++) {
+        if (x > bound) {
+            d->thr[x] = UINT64_MAX;
+            continue;
+        }
+        if (inversion_first(d, top) <= x) {
+            d->thr[x] = top;
+            continue;
+        }
+        uint64_t lo = x > 0 ? d->thr[x - 1] : 0, hi = top; /* f(lo) <= x < f(hi) */
+        while (hi - lo > 1) {
+            uint64_t mid = lo + (hi - lo) / 2;
+            if (inversion_first(d, mid) <= x)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        d->thr[x] = lo;
+    }
+    for (unsigned j = 0; j < SNN_POISSON_GUIDE; j++)
+        d->guide[j] = (uint8_t)inversion_first(d, (uint64_t)j << 45);
+}
+
+void snn_poisson_prepare(snn_poisson_dist *d, double lambda)
+{
+    poisson_constants(d, lambda);
+    for (int x = 0; x < SNN_POISSON_TABLE; x++)
+        d->thr[x] = UINT64_MAX;
+    for (int j = 0; j < SNN_POISSON_GUIDE; j++)
+        d->guide[j] = 0;
+    if (d->method == 1)
+        inversion_table(d);
 }
 
 static uint64_t poisson_inversion(snn_rng *r, double lambda, double p0, double bound)
@@ -400,7 +485,7 @@ uint64_t snn_rng_poisson_prepared(snn_rng *r, const snn_poisson_dist *d)
 
 uint64_t snn_rng_poisson(snn_rng *r, double lambda)
 {
-    snn_poisson_dist d;
-    snn_poisson_prepare(&d, lambda);
+    snn_poisson_dist d; /* the constants only: no inversion table for one draw */
+    poisson_constants(&d, lambda);
     return snn_rng_poisson_prepared(r, &d);
 }

@@ -59,12 +59,15 @@ static void add_poisson(const snn_network *net, snn_thread_state *ts, const snn_
                                : sg->gid_begin + (sg->end - sg->begin);
         uint32_t end =
             gid_end > sg->gid_begin ? sg->begin + (uint32_t)(gid_end - sg->gid_begin) : sg->begin;
-        for (uint32_t i = sg->begin; i < end; i++) {
-            uint64_t gid = sg->gid_begin + (i - sg->begin);
-            uint64_t count =
-                snn_draw_poisson_count_prepared(m->run.seed, (uint32_t)j, gid, n, &in->dist);
-            if (count)
-                x[i] += (snn_real)count * in->weight;
+        enum { CHUNK = 256 };
+        uint64_t count[CHUNK];
+        for (uint32_t i0 = sg->begin; i0 < end; i0 += CHUNK) {
+            uint32_t len = end - i0 < CHUNK ? end - i0 : CHUNK;
+            snn_draw_poisson_counts(m->run.seed, (uint32_t)j, sg->gid_begin + (i0 - sg->begin), n,
+                                    &in->dist, len, count);
+            for (uint32_t k = 0; k < len; k++)
+                if (count[k])
+                    x[i0 + k] += (snn_real)count[k] * in->weight;
         }
     }
 }
