@@ -212,6 +212,7 @@ static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t 
         const snn_real *restrict wk = sy->weight;
         const uint16_t *restrict dk = sy->delay;
         snn_real *restrict buf = ring_c + (size_t)((n + (uint64_t)pr->delay_steps) % L) * N;
+        const size_t slot = (size_t)(n % L);
         for (size_t s = 0; s < ns; s++) {
             int q = spop[s];
             if (pb[q] < 0)
@@ -219,13 +220,19 @@ static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t 
             uint64_t pre = (uint64_t)pb[q] + (gids[s] - m->pops[q].offset);
             uint64_t k = row[pre], end = row[pre + 1];
             ts->n_events += end - k;
-            if (!wk && !dk) {
-                for (; k < end; k++)
-                    buf[tgt[k]] += w;
+            if (!dk) {
+                if (!wk)
+                    for (; k < end; k++)
+                        buf[tgt[k]] += w;
+                else
+                    for (; k < end; k++)
+                        buf[tgt[k]] += wk[k];
             } else {
+                /* slot + d < 2 L (d <= max_delay < L): one conditional subtraction, no modulo */
                 for (; k < end; k++) {
-                    uint64_t d = dk ? dk[k] : (uint64_t)pr->delay_steps;
-                    ring_c[(size_t)((n + d) % L) * N + tgt[k]] += wk ? wk[k] : w;
+                    size_t r = slot + dk[k];
+                    r = r >= (size_t)L ? r - (size_t)L : r;
+                    ring_c[r * N + tgt[k]] += wk ? wk[k] : w;
                 }
             }
         }
