@@ -99,16 +99,17 @@ run_one() {
     rm -rf "$TMP/out"
     # Open MPI binds each of 1 or 2 ranks to one core: a rank with threads needs more.
     ((t > 1)) && bind=(--bind-to none)
-    local t0 t1
+    local t0 t1 load
+    load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$(date +%s.%N)
     OMP_NUM_THREADS=$t "$MPIEXEC" "${bind[@]}" -n "$r" "$SNN" -q --threads "$t" -o "$TMP/out" \
         --summary-json "$js" "$cfg"
     t1=$(date +%s.%N)
     local wall
     wall=$("$PY" -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t0" "$t1")
-    "$PY" "$ROOT/bench/summary_csv.py" row "$CSV" "$js" "$w" "$r" "$t" "$rep" "$wall"
+    "$PY" "$ROOT/bench/summary_csv.py" row "$CSV" "$js" "$w" "$r" "$t" "$rep" "$wall" "$load"
     printf '   %-16s %dx%d rep %d: %s\n' "$w" "$r" "$t" "$rep" "$(tail -n 1 "$CSV" |
-        awk -F, '{printf "build %.3g s, simulate %.3g s, RTF %.3g, %s MB/rank, %s spikes", $5, $6, $7, $14, $16}')"
+        awk -F, '{printf "build %.3g s, simulate %.3g s, RTF %.3g, %.0f MB/rank, %s spikes, load %s", $5, $6, $7, $14, $16, $23}')"
 }
 
 for w in $WORKLOADS; do

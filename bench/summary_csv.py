@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Benchmark results of bench/run.sh: one CSV row per run, then the Markdown table.
 
-    summary_csv.py row CSV SUMMARY.json WORKLOAD RANKS THREADS REP WALL_S
-        appends one row (the header first if CSV is new) from snn_mpi --summary-json;
+    summary_csv.py row CSV SUMMARY.json WORKLOAD RANKS THREADS REP WALL_S LOAD
+        appends one row (the header first if CSV is new) from snn_mpi --summary-json; LOAD is
+        the machine's 1-minute load average when the run started (other users' work);
     summary_csv.py table CSV [PROBE.txt]
         prints the Markdown report: medians per workload and layout with NEST 3.9's figures and
         the targets of the performance issue beside them, the status of each target, and the
@@ -19,7 +20,7 @@ import sys
 COLUMNS = ["workload", "ranks", "threads", "rep", "build_s", "simulate_s", "rtf", "update_s",
            "exchange_s", "delivery_s", "output_s", "synapse_events_per_s", "bytes_per_synapse",
            "peak_mb_per_rank", "peak_mb_total", "spikes", "synapses", "synapse_events",
-           "neurons", "steps", "model_ms", "wall_s"]
+           "neurons", "steps", "model_ms", "wall_s", "load"]
 
 # workload: (what, NEST 3.9 here, target)
 NEST = {
@@ -37,7 +38,7 @@ NEST = {
 ORDER = ["tutorial", "brunel", "microcircuit", "microcircuit_dc", "small"]
 
 
-def row(csv_path, summary_path, workload, ranks, threads, rep, wall_s):
+def row(csv_path, summary_path, workload, ranks, threads, rep, wall_s, load):
     with open(summary_path) as f:
         s = json.load(f)
     t = s["time_s"]
@@ -50,7 +51,7 @@ def row(csv_path, summary_path, workload, ranks, threads, rep, wall_s):
          "peak_mb_total": mem["peak_all_ranks"], "spikes": s["spikes"],
          "synapses": int(s["synapses"]), "synapse_events": int(s["synapse_events"]),
          "neurons": s["neurons"], "steps": s["steps"], "model_ms": s["duration_ms"],
-         "wall_s": float(wall_s)}
+         "wall_s": float(wall_s), "load": float(load)}
     new = not os.path.exists(csv_path) or os.path.getsize(csv_path) == 0
     with open(csv_path, "a", newline="") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS)
@@ -162,22 +163,23 @@ def table(csv_path, probe_path=None):
     probe = read_probe(probe_path)
     out = ["Medians over repetitions (layout: ranks x threads; times in s of wall time, max over "
            "ranks; RTF = simulate / model time; memory = peak RSS; process = wall time of the "
-           "whole `mpirun` command, measured by bench/run.sh).", "",
+           "whole `mpirun` command, measured by bench/run.sh; load = the machine's 1-minute load "
+           "average when the runs started: above 0 means other work shared the cores).", "",
            "| workload | layout | runs | build | simulate | RTF | update | exchange | delivery | "
-           "output | events/s | MB/rank | B/synapse | spikes | process | x floor |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "output | events/s | MB/rank | B/synapse | spikes | process | x floor | load |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     keys = sorted(med, key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER else 99, k[0],
                                       k[1] * k[2], -k[1]))
     for k in keys:
         m = med[k]
         fl = floor_rtf(m, probe)
         out.append("| %s | %dx%d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s "
-                   "| %s |" % (k[0], k[1], k[2], m["n"], fmt(m["build_s"]), fmt(m["simulate_s"]),
+                   "| %s | %s |" % (k[0], k[1], k[2], m["n"], fmt(m["build_s"]), fmt(m["simulate_s"]),
                                fmt(m["rtf"]), fmt(m["update_s"]), fmt(m["exchange_s"]),
                                fmt(m["delivery_s"]), fmt(m["output_s"]),
                                fmt(m["synapse_events_per_s"]), fmt(m["peak_mb_per_rank"]),
                                fmt(m["bytes_per_synapse"]), m["spikes"], fmt(m["wall_s"]),
-                               fmt(m["rtf"] / fl) if fl else "-"))
+                               fmt(m["rtf"] / fl) if fl else "-", fmt(m["load"], 2)))
     out += ["", "| workload | what | NEST 3.9 on this machine | target |", "|---|---|---|---|"]
     for w in ORDER:
         if any(k[0] == w for k in med):
@@ -201,8 +203,8 @@ def table(csv_path, probe_path=None):
 
 
 def main(argv):
-    if len(argv) >= 9 and argv[1] == "row":
-        row(*argv[2:9])
+    if len(argv) == 10 and argv[1] == "row":
+        row(*argv[2:10])
     elif len(argv) in (3, 4) and argv[1] == "table":
         table(argv[2], argv[3] if len(argv) == 4 else None)
     else:
