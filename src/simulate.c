@@ -120,12 +120,22 @@ static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_s
     snn_real *restrict V = ts->V;
     const int64_t *restrict last = ts->last_spike;
     const int64_t now = (int64_t)n;
+    const snn_real soft_drop = lif.V_th - lif.V_reset;
     snn_real Vr[UPDATE_CHUNK], I[UPDATE_CHUNK];
     for (uint32_t i0 = sg->begin; i0 < sg->end; i0 += UPDATE_CHUNK) {
         const uint32_t len = sg->end - i0 < UPDATE_CHUNK ? sg->end - i0 : UPDATE_CHUNK;
         snn_real *restrict v = V + i0;
+        /* snn_lif_reset: the reset value everywhere, then a select without arithmetic in it
+         * (so that both loops vectorise) */
+        if (lif.hard_reset)
+            for (uint32_t j = 0; j < len; j++)
+                Vr[j] = v[j] - (v[j] - lif.V_reset);
+        else
+            for (uint32_t j = 0; j < len; j++)
+                Vr[j] = v[j] - soft_drop;
         for (uint32_t j = 0; j < len; j++) {
-            Vr[j] = snn_lif_reset(&lif, v[j]);
+            const snn_real vj = v[j], reset = Vr[j];
+            Vr[j] = vj >= lif.V_th ? reset : vj;
             I[j] = I0;
         }
         for (int c = 0; c < nc; c++) {
@@ -141,25 +151,36 @@ static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_s
                     I[j] = I[j] + snn_output_current(ch[c].output, ch[c].E,
                                                      snn_channel_value(&ch[c], g[j], h[j]), Vr[j]);
         }
-        /* Never refractory without a refractory period: last <= n - 1. */
-        if (lif.ref_steps <= 0)
-            for (uint32_t j = 0; j < len; j++)
-                v[j] = snn_lif_integrate(&lif, Vr[j], I[j]);
-        else
+        /* The integration everywhere, then (with a refractory period) a select that holds the
+         * refractory neurons at their reset value; never refractory without one (last <= n - 1). */
+        const int has_ref = lif.ref_steps > 0;
+        for (uint32_t j = 0; j < len; j++)
+            v[j] = snn_lif_integrate(&lif, Vr[j], I[j]);
+        if (has_ref)
             for (uint32_t j = 0; j < len; j++) {
-                int refractory = now - last[i0 + j] < lif.ref_steps;
-                snn_real Vn = snn_lif_integrate(&lif, Vr[j], I[j]);
-                v[j] = refractory ? Vr[j] : Vn;
+                const int refractory = now - last[i0 + j] < lif.ref_steps;
+                const snn_real held = Vr[j], Vn = v[j];
+                v[j] = refractory ? held : Vn;
             }
+        /* Delta jumps after the integration, dropped while refractory (I is free now: the
+         * jumped values go there first, then a select). */
         for (int c = 0; c < nc; c++) {
             if (ch[c].kind != SNN_SYN_DELTA)
                 continue;
             snn_real *restrict x = ts->ring + ((size_t)c * L + slot) * N + i0;
             for (uint32_t j = 0; j < len; j++) {
-                if (!(now - last[i0 + j] < lif.ref_steps))
-                    v[j] = snn_delta_apply(v[j], x[j]);
+                I[j] = snn_delta_apply(v[j], x[j]);
                 x[j] = 0;
             }
+            if (has_ref)
+                for (uint32_t j = 0; j < len; j++) {
+                    const int refractory = now - last[i0 + j] < lif.ref_steps;
+                    const snn_real kept = v[j], jumped = I[j];
+                    v[j] = refractory ? kept : jumped;
+                }
+            else
+                for (uint32_t j = 0; j < len; j++)
+                    v[j] = I[j];
         }
         for (uint32_t j = 0; j < len; j++) {
             const snn_real Vn = v[j];
@@ -208,11 +229,16 @@ static void update_iaf(const snn_network *net, snn_thread_state *ts, const snn_s
             }
         }
         for (uint32_t j = 0; j < len; j++) {
-            /* snn_iaf_update_v, written with selects */
+            /* snn_iaf_update_v in two loops: the integration everywhere (into drive), then a
+             * select without arithmetic in it, so that both vectorise */
+            drive[j] = iaf.E_L + (iaf.P22 * (v[j] - iaf.E_L) + drive[j] + iaf.P20 * I);
+        }
+        for (uint32_t j = 0; j < len; j++) {
             const int32_t rj = r[j];
-            const snn_real Vn = iaf.E_L + (iaf.P22 * (v[j] - iaf.E_L) + drive[j] + iaf.P20 * I);
-            v[j] = rj > 0 ? v[j] : Vn;
-            r[j] = rj > 0 ? rj - 1 : rj;
+            const snn_real vj = v[j], Vn = drive[j];
+            const int held = rj > 0;
+            v[j] = held ? vj : Vn;
+            r[j] = rj - held;
         }
         /* (2), (3) the currents decay and take the arrivals */
         for (int c = 0; c < nc; c++) {
