@@ -15,7 +15,8 @@
 #   microcircuit_dc  the same with dc_equivalent = true in every input
 #   small            the microcircuit at run.scale 0.1, Poisson, 0.5 s
 # The examples are never edited: each run uses a copy made with sed in a temporary directory.
-# Environment: LAYOUTS, REPS, BUILD_DIR, OUT (results directory), MPIEXEC, PROBE=0 (skip it).
+# Environment: LAYOUTS, REPS, BUILD_DIR, OUT (results directory), MPIEXEC, PROBE=0 (skip it),
+# RESULTS=NAME (append to OUT/NAME.csv instead of a new file).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build-bench}
@@ -48,12 +49,14 @@ SNN=$BUILD/snn_mpi
 
 mkdir -p "$OUT"
 STAMP=$(date -u +%Y-%m-%dT%H%M)-$(hostname -s)
-CSV=$OUT/$STAMP.csv
-MD=$OUT/$STAMP.md
-PROBE_TXT=$OUT/$STAMP.probe.txt
+# RESULTS=<name> appends to bench/results/<name>.csv (e.g. the full-scale workloads run with
+# other LAYOUTS or REPS than the rest) and rewrites its Markdown from all of its rows.
+CSV=$OUT/${RESULTS:-$STAMP}.csv
+MD=${CSV%.csv}.md
+PROBE_TXT=${CSV%.csv}.probe.txt
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-rm -f "$CSV"
+[[ -n ${RESULTS:-} ]] || rm -f "$CSV"
 
 if [[ ${PROBE:-1} != 0 ]]; then
     echo "== floor probe"
