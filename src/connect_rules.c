@@ -372,16 +372,42 @@ static int tn_leaf(tn_walk *w, snn_rng *s, uint64_t lo, uint64_t hi, uint64_t c,
         leaf_mask(g, w->cur, lo, hi, mask);
     int rc = SNN_OK;
     if (g->r->multapses) {
-        for (uint64_t i = 0; i < c && rc == SNN_OK; i++) {
+        /* The draws first (pre in out, post offset in set), then the owned ones emitted by a
+         * stable counting sort on the post: the same edges and keys as in draw order, but each
+         * pre's edges leave the leaf in (post, key) order, so the CSR rows built from them need
+         * no sort. */
+        rc = scratch(&g->out, &g->out_cap, c ? c : 1, g->err);
+        if (rc == SNN_OK)
+            rc = scratch(&g->set, &g->set_cap, c ? c : 1, g->err);
+        if (rc != SNN_OK)
+            return rc;
+        uint64_t at[SNN_CONNECT_LEAF + 1] = {0};
+        for (uint64_t i = 0; i < c; i++) {
             uint64_t post, pre;
             do { /* rejection of autapses: uniform over the leaf's allowed pairs */
                 post = lo + snn_rng_below(s, size);
                 pre = snn_rng_below(s, n_pre);
             } while (g->no_autapses && pre == self_pre(g, post));
+            g->out[i] = pre;
+            g->set[i] = post - lo;
             if (whole || in_mask(mask, post - lo))
-                rc = push(g, pre, post, base + i);
+                at[post - lo + 1]++;
         }
-        return rc;
+        for (uint64_t j = 0; j < size; j++)
+            at[j + 1] += at[j];
+        const uint64_t n_own = at[size];
+        snn_edge_list *l = g->list;
+        rc = grow(l, l->n + n_own, g->err);
+        if (rc != SNN_OK)
+            return rc;
+        snn_edge *e = l->e + l->n;
+        for (uint64_t i = 0; i < c; i++) {
+            uint64_t off = g->set[i];
+            if (whole || in_mask(mask, off))
+                e[at[off]++] = (snn_edge){.pre = g->out[i], .post = lo + off, .key = base + i};
+        }
+        l->n += n_own;
+        return SNN_OK;
     }
     /* distinct pair indices, numbered post-major over the allowed pairs of the leaf */
     uint64_t self[SNN_CONNECT_LEAF], first[SNN_CONNECT_LEAF + 1];

@@ -87,6 +87,101 @@ void snn_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t ou
     philox(ctr, key, out);
 }
 
+/* ---- many streams' first block at once ------------------------------------------------------
+ *
+ * snn_rng_first_bits runs philox() on counters (0, sub, id_lo, id_hi) for consecutive ids. On
+ * x86-64 it uses AVX-512F (8 streams per instruction) or AVX2 (4), chosen at run time: each
+ * 32-bit word sits in a 64-bit lane, so the round's products are one _mm*_mul_epu32 each (which
+ * reads the low halves only: the upper halves may hold garbage until the final mask). Integer
+ * arithmetic, so every path gives the same bits as philox(). */
+
+static inline uint64_t first_bits_scalar(const uint32_t key[2], uint32_t sub, uint64_t id)
+{
+    const uint32_t ctr[4] = {0, sub, (uint32_t)id, (uint32_t)(id >> 32)};
+    uint32_t out[4];
+    philox(ctr, key, out);
+    return (((uint64_t)out[0] << 32) | out[1]) >> 11;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define SNN_HAVE_X86_PHILOX 1
+
+__attribute__((target("avx512f"))) static size_t
+first_bits_avx512(const uint32_t key[2], uint32_t sub, uint64_t id0, size_t n, uint64_t *m)
+{
+    const __m512i M0 = _mm512_set1_epi64(PHILOX_M0), M1 = _mm512_set1_epi64(PHILOX_M1);
+    const __m512i lo = _mm512_set1_epi64(0xFFFFFFFF),
+                  lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    __m512i K0[10], K1[10];
+    uint32_t k0 = key[0], k1 = key[1];
+    for (int r = 0; r < 10; r++, k0 += PHILOX_W0, k1 += PHILOX_W1) {
+        K0[r] = _mm512_set1_epi64(k0);
+        K1[r] = _mm512_set1_epi64(k1);
+    }
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m512i id = _mm512_add_epi64(_mm512_set1_epi64((long long)(id0 + i)), lane);
+        __m512i c0 = _mm512_setzero_si512(), c1 = _mm512_set1_epi64(sub);
+        __m512i c2 = _mm512_and_si512(id, lo), c3 = _mm512_srli_epi64(id, 32);
+        for (int r = 0; r < 10; r++) {
+            __m512i p0 = _mm512_mul_epu32(c0, M0), p1 = _mm512_mul_epu32(c2, M1);
+            c0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1), K0[r]);
+            c1 = p1;
+            c2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3), K1[r]);
+            c3 = p0;
+        }
+        __m512i w = _mm512_or_si512(_mm512_slli_epi64(c0, 32), _mm512_and_si512(c1, lo));
+        _mm512_storeu_si512((void *)(m + i), _mm512_srli_epi64(w, 11));
+    }
+    return i;
+}
+
+__attribute__((target("avx2"))) static size_t first_bits_avx2(const uint32_t key[2], uint32_t sub,
+                                                              uint64_t id0, size_t n, uint64_t *m)
+{
+    const __m256i M0 = _mm256_set1_epi64x(PHILOX_M0), M1 = _mm256_set1_epi64x(PHILOX_M1);
+    const __m256i lo = _mm256_set1_epi64x(0xFFFFFFFF), lane = _mm256_set_epi64x(3, 2, 1, 0);
+    __m256i K0[10], K1[10];
+    uint32_t k0 = key[0], k1 = key[1];
+    for (int r = 0; r < 10; r++, k0 += PHILOX_W0, k1 += PHILOX_W1) {
+        K0[r] = _mm256_set1_epi64x(k0);
+        K1[r] = _mm256_set1_epi64x(k1);
+    }
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m256i id = _mm256_add_epi64(_mm256_set1_epi64x((long long)(id0 + i)), lane);
+        __m256i c0 = _mm256_setzero_si256(), c1 = _mm256_set1_epi64x(sub);
+        __m256i c2 = _mm256_and_si256(id, lo), c3 = _mm256_srli_epi64(id, 32);
+        for (int r = 0; r < 10; r++) {
+            __m256i p0 = _mm256_mul_epu32(c0, M0), p1 = _mm256_mul_epu32(c2, M1);
+            c0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1), K0[r]);
+            c1 = p1;
+            c2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3), K1[r]);
+            c3 = p0;
+        }
+        __m256i w = _mm256_or_si256(_mm256_slli_epi64(c0, 32), _mm256_and_si256(c1, lo));
+        _mm256_storeu_si256((__m256i *)(m + i), _mm256_srli_epi64(w, 11));
+    }
+    return i;
+}
+#endif
+
+void snn_rng_first_bits(uint32_t seed, uint32_t purpose, uint64_t id0, uint32_t sub, size_t n,
+                        uint64_t *restrict m)
+{
+    const uint32_t key[2] = {seed, purpose};
+    size_t i = 0;
+#ifdef SNN_HAVE_X86_PHILOX
+    if (__builtin_cpu_supports("avx512f"))
+        i = first_bits_avx512(key, sub, id0, n, m);
+    else if (__builtin_cpu_supports("avx2"))
+        i = first_bits_avx2(key, sub, id0, n, m);
+#endif
+    for (; i < n; i++)
+        m[i] = first_bits_scalar(key, sub, id0 + i);
+}
+
 void snn_rng_init(snn_rng *r, uint32_t seed, uint32_t purpose, uint64_t id, uint32_t sub)
 {
     r->key[0] = seed;
@@ -315,7 +410,8 @@ uint64_t snn_rng_binomial(snn_rng *r, uint64_t n, double p)
 
 #define LOG_SQRT_2PI 0.91893853320467274178032973640562
 
-void snn_poisson_prepare(snn_poisson_dist *d, double lambda)
+/* The per-lambda constants of the sampler (not the inversion table). */
+static void poisson_constants(snn_poisson_dist *d, double lambda)
 {
     for (int i = 0; i < 8; i++)
         d->c[i] = 0.0;
@@ -348,6 +444,63 @@ static double poisson_logpmf(double k, double lambda)
 {
     double e = k + 1.0 - lambda;
     return k * log1p(-e / (k + 1.0)) + e - 0.5 * log(k + 1.0) - LOG_SQRT_2PI - snn_stirling_tail(k);
+}
+
+/* The first try of poisson_inversion for the uniform m 2^-53: x, or bound + 1 if it fails. */
+static unsigned inversion_first(const snn_poisson_dist *d, uint64_t m)
+{
+    const double lambda = d->lambda, bound = d->c[1];
+    double u = (double)m * 0x1.0p-53;
+    double px = d->c[0];
+    int x = 0;
+    while (u > px) {
+        u -= px;
+        x++;
+        if (x > bound)
+            break;
+        px *= lambda * recip[x];
+    }
+    return (unsigned)x;
+}
+
+/* The inversion table of snn_poisson_from_bits (see rng.h): for each x, the largest m with
+ * inversion_first(m) <= x, by bisection (inversion_first is monotone in m). */
+static void inversion_table(snn_poisson_dist *d)
+{
+    const uint64_t top = (UINT64_C(1) << 53) - 1;
+    const unsigned bound = (unsigned)d->c[1];
+    for (unsigned x = 0; x < SNN_POISSON_TABLE; x++) {
+        if (x > bound) {
+            d->thr[x] = UINT64_MAX;
+            continue;
+        }
+        if (inversion_first(d, top) <= x) {
+            d->thr[x] = top;
+            continue;
+        }
+        uint64_t lo = x > 0 ? d->thr[x - 1] : 0, hi = top; /* f(lo) <= x < f(hi) */
+        while (hi - lo > 1) {
+            uint64_t mid = lo + (hi - lo) / 2;
+            if (inversion_first(d, mid) <= x)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        d->thr[x] = lo;
+    }
+    for (unsigned j = 0; j < SNN_POISSON_GUIDE; j++)
+        d->guide[j] = (uint8_t)inversion_first(d, (uint64_t)j << 45);
+}
+
+void snn_poisson_prepare(snn_poisson_dist *d, double lambda)
+{
+    poisson_constants(d, lambda);
+    for (int x = 0; x < SNN_POISSON_TABLE; x++)
+        d->thr[x] = UINT64_MAX;
+    for (int j = 0; j < SNN_POISSON_GUIDE; j++)
+        d->guide[j] = 0;
+    if (d->method == 1)
+        inversion_table(d);
 }
 
 static uint64_t poisson_inversion(snn_rng *r, double lambda, double p0, double bound)
@@ -400,7 +553,7 @@ uint64_t snn_rng_poisson_prepared(snn_rng *r, const snn_poisson_dist *d)
 
 uint64_t snn_rng_poisson(snn_rng *r, double lambda)
 {
-    snn_poisson_dist d;
-    snn_poisson_prepare(&d, lambda);
+    snn_poisson_dist d; /* the constants only: no inversion table for one draw */
+    poisson_constants(&d, lambda);
     return snn_rng_poisson_prepared(r, &d);
 }

@@ -61,12 +61,24 @@ static void add_poisson(const snn_network *net, snn_thread_state *ts, const snn_
                                : sg->gid_begin + (sg->end - sg->begin);
         uint32_t end =
             gid_end > sg->gid_begin ? sg->begin + (uint32_t)(gid_end - sg->gid_begin) : sg->begin;
-        for (uint32_t i = sg->begin; i < end; i++) {
-            uint64_t gid = sg->gid_begin + (i - sg->begin);
-            uint64_t count =
-                snn_draw_poisson_count_prepared(m->run.seed, (uint32_t)j, gid, n, &in->dist);
-            if (count)
-                x[i] += (snn_real)count * in->weight;
+        enum { CHUNK = 256 };
+        uint64_t count[CHUNK];
+        /* Inversion counts are at most 54, and a finite weight times a zero count adds a zero
+         * that changes nothing (x is never -0: it starts at +0 and only sums nonzero weights),
+         * so that case adds without a branch and converts through int64 (vectorisable). */
+        const int small = in->dist.method == 1 && in->weight - in->weight == 0;
+        for (uint32_t i0 = sg->begin; i0 < end; i0 += CHUNK) {
+            uint32_t len = end - i0 < CHUNK ? end - i0 : CHUNK;
+            snn_draw_poisson_counts(m->run.seed, (uint32_t)j, sg->gid_begin + (i0 - sg->begin), n,
+                                    &in->dist, len, count);
+            snn_real *restrict xc = x + i0;
+            if (small)
+                for (uint32_t k = 0; k < len; k++)
+                    xc[k] += (snn_real)(int64_t)count[k] * in->weight;
+            else
+                for (uint32_t k = 0; k < len; k++)
+                    if (count[k])
+                        xc[k] += (snn_real)count[k] * in->weight;
         }
     }
 }
@@ -81,6 +93,11 @@ static snn_real step_current(const snn_network *net, int p, uint64_t n)
     return (snn_real)I;
 }
 
+/* Neurons are updated in chunks of this many, each pass over a chunk a simple loop over
+ * contiguous arrays (vectorisable); the per-neuron arithmetic is exactly that of the
+ * one-neuron-at-a-time formulation, in the same order. */
+enum { UPDATE_CHUNK = 256 };
+
 /* Model lif (brainpy.state order): synapses decay and take their arrivals, then V integrates
  * I = I_ext + sum of outputs at the reset potential; delta jumps land after the integration. */
 static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_segment *sg,
@@ -94,6 +111,14 @@ static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_s
             continue;
         snn_real *restrict g = ts->g + (size_t)c * N, *restrict h = ts->h + (size_t)c * N;
         snn_real *restrict x = ts->ring + ((size_t)c * L + slot) * N;
+        if (ch[c].kind == SNN_SYN_EXPON) {
+            const snn_channel chc = ch[c];
+            for (uint32_t i = sg->begin; i < sg->end; i++) {
+                g[i] = snn_expon_step(&chc.expon, g[i], x[i]);
+                x[i] = 0;
+            }
+            continue;
+        }
         for (uint32_t i = sg->begin; i < sg->end; i++) {
             snn_channel_step(&ch[c], &g[i], &h[i], x[i]);
             x[i] = 0;
@@ -104,29 +129,77 @@ static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_s
     if (net->has_step_input)
         I0 = I0 + step_current(net, sg->pop, n);
     snn_real *restrict V = ts->V;
-    for (uint32_t i = sg->begin; i < sg->end; i++) {
-        snn_real Vr = snn_lif_reset(&lif, V[i]);
-        snn_real I = I0;
-        for (int c = 0; c < nc; c++)
-            if (ch[c].kind != SNN_SYN_DELTA) {
-                snn_real gc =
-                    snn_channel_value(&ch[c], ts->g[(size_t)c * N + i], ts->h[(size_t)c * N + i]);
-                I = I + snn_output_current(ch[c].output, ch[c].E, gc, Vr);
+    const int64_t *restrict last = ts->last_spike;
+    const int64_t now = (int64_t)n;
+    const snn_real soft_drop = lif.V_th - lif.V_reset;
+    snn_real Vr[UPDATE_CHUNK], I[UPDATE_CHUNK];
+    for (uint32_t i0 = sg->begin; i0 < sg->end; i0 += UPDATE_CHUNK) {
+        const uint32_t len = sg->end - i0 < UPDATE_CHUNK ? sg->end - i0 : UPDATE_CHUNK;
+        snn_real *restrict v = V + i0;
+        /* snn_lif_reset: the reset value everywhere, then a select without arithmetic in it
+         * (so that both loops vectorise) */
+        if (lif.hard_reset)
+            for (uint32_t j = 0; j < len; j++)
+                Vr[j] = v[j] - (v[j] - lif.V_reset);
+        else
+            for (uint32_t j = 0; j < len; j++)
+                Vr[j] = v[j] - soft_drop;
+        for (uint32_t j = 0; j < len; j++) {
+            const snn_real vj = v[j], reset = Vr[j];
+            Vr[j] = vj >= lif.V_th ? reset : vj;
+            I[j] = I0;
+        }
+        for (int c = 0; c < nc; c++) {
+            if (ch[c].kind == SNN_SYN_DELTA)
+                continue;
+            const snn_real *restrict g = ts->g + (size_t)c * N + i0;
+            const snn_real *restrict h = ts->h + (size_t)c * N + i0;
+            if (ch[c].kind != SNN_SYN_DUAL_EXPON && ch[c].output == SNN_OUTPUT_CUBA)
+                for (uint32_t j = 0; j < len; j++)
+                    I[j] = I[j] + g[j]; /* snn_output_current of CUBA: g itself */
+            else
+                for (uint32_t j = 0; j < len; j++)
+                    I[j] = I[j] + snn_output_current(ch[c].output, ch[c].E,
+                                                     snn_channel_value(&ch[c], g[j], h[j]), Vr[j]);
+        }
+        /* The integration everywhere, then (with a refractory period) a select that holds the
+         * refractory neurons at their reset value; never refractory without one (last <= n - 1). */
+        const int has_ref = lif.ref_steps > 0;
+        for (uint32_t j = 0; j < len; j++)
+            v[j] = snn_lif_integrate(&lif, Vr[j], I[j]);
+        if (has_ref)
+            for (uint32_t j = 0; j < len; j++) {
+                const int refractory = now - last[i0 + j] < lif.ref_steps;
+                const snn_real held = Vr[j], Vn = v[j];
+                v[j] = refractory ? held : Vn;
             }
-        int refractory = (int64_t)n - ts->last_spike[i] < lif.ref_steps;
-        snn_real Vn = refractory ? Vr : snn_lif_integrate(&lif, Vr, I);
-        for (int c = 0; c < nc; c++)
-            if (ch[c].kind == SNN_SYN_DELTA) {
-                snn_real *x = ts->ring + ((size_t)c * L + slot) * N + i;
-                if (!refractory)
-                    Vn = snn_delta_apply(Vn, *x);
-                *x = 0;
+        /* Delta jumps after the integration, dropped while refractory (I is free now: the
+         * jumped values go there first, then a select). */
+        for (int c = 0; c < nc; c++) {
+            if (ch[c].kind != SNN_SYN_DELTA)
+                continue;
+            snn_real *restrict x = ts->ring + ((size_t)c * L + slot) * N + i0;
+            for (uint32_t j = 0; j < len; j++) {
+                I[j] = snn_delta_apply(v[j], x[j]);
+                x[j] = 0;
             }
-        V[i] = Vn;
-        if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
-            note_bad(ts, i, n);
-        if (Vn >= lif.V_th)
-            record_spike(ts, sg, i, n, k);
+            if (has_ref)
+                for (uint32_t j = 0; j < len; j++) {
+                    const int refractory = now - last[i0 + j] < lif.ref_steps;
+                    const snn_real kept = v[j], jumped = I[j];
+                    v[j] = refractory ? kept : jumped;
+                }
+            else
+                for (uint32_t j = 0; j < len; j++)
+                    v[j] = I[j];
+        }
+        for (uint32_t j = 0; j < len; j++) {
+            const snn_real Vn = v[j];
+            if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
+                note_bad(ts, i0 + j, n);
+            if (Vn >= lif.V_th)
+                record_spike(ts, sg, i0 + j, n, k);
+        }
     }
 }
 
@@ -139,36 +212,67 @@ static void update_iaf(const snn_network *net, snn_thread_state *ts, const snn_s
     const size_t N = ts->n, L = (size_t)net->ring_len;
     const int nc = net->channels.n, p = sg->pop;
     const snn_channel *ch = net->channels.ch;
-    const snn_iaf *iaf = &net->iaf[p];
+    const snn_iaf iaf = net->iaf[p];
     const snn_iaf_syn *syn = net->iaf_syn + (size_t)p * (size_t)nc;
     snn_real I = net->I_ext[p];
     if (net->has_step_input)
         I = I + step_current(net, p, n - 1);
-    for (uint32_t i = sg->begin; i < sg->end; i++) {
-        snn_real drive = 0;
+    snn_real drive[UPDATE_CHUNK];
+    for (uint32_t i0 = sg->begin; i0 < sg->end; i0 += UPDATE_CHUNK) {
+        const uint32_t len = sg->end - i0 < UPDATE_CHUNK ? sg->end - i0 : UPDATE_CHUNK;
+        snn_real *restrict v = ts->V + i0;
+        int32_t *restrict r = ts->refr + i0;
+        for (uint32_t j = 0; j < len; j++)
+            drive[j] = 0;
+        /* (1) the drive, summed in channel order */
         for (int c = 0; c < nc; c++) {
-            snn_real *x = ts->ring + ((size_t)c * L + slot) * N + i;
+            snn_real *restrict x = ts->ring + ((size_t)c * L + slot) * N + i0;
             if (ch[c].kind == SNN_SYN_DELTA) {
-                drive += *x;
-                *x = 0;
+                for (uint32_t j = 0; j < len; j++) {
+                    drive[j] += x[j];
+                    x[j] = 0;
+                }
             } else {
-                drive += syn[c].P21 * ts->g[(size_t)c * N + i];
+                const snn_real P21 = syn[c].P21;
+                const snn_real *restrict g = ts->g + (size_t)c * N + i0;
+                for (uint32_t j = 0; j < len; j++)
+                    drive[j] += P21 * g[j];
             }
         }
-        snn_real V = snn_iaf_update_v(iaf, ts->V[i], drive, I, &ts->refr[i]);
+        for (uint32_t j = 0; j < len; j++) {
+            /* snn_iaf_update_v in two loops: the integration everywhere (into drive), then a
+             * select without arithmetic in it, so that both vectorise */
+            drive[j] = iaf.E_L + (iaf.P22 * (v[j] - iaf.E_L) + drive[j] + iaf.P20 * I);
+        }
+        for (uint32_t j = 0; j < len; j++) {
+            const int32_t rj = r[j];
+            const snn_real vj = v[j], Vn = drive[j];
+            const int held = rj > 0;
+            v[j] = held ? vj : Vn;
+            r[j] = rj - held;
+        }
+        /* (2), (3) the currents decay and take the arrivals */
         for (int c = 0; c < nc; c++) {
             if (ch[c].kind == SNN_SYN_DELTA)
                 continue;
-            snn_real *x = ts->ring + ((size_t)c * L + slot) * N + i;
-            snn_real *g = ts->g + (size_t)c * N + i;
-            *g = snn_iaf_syn_step(&syn[c], *g, *x);
-            *x = 0;
+            const snn_iaf_syn sc = syn[c];
+            snn_real *restrict x = ts->ring + ((size_t)c * L + slot) * N + i0;
+            snn_real *restrict g = ts->g + (size_t)c * N + i0;
+            for (uint32_t j = 0; j < len; j++) {
+                g[j] = snn_iaf_syn_step(&sc, g[j], x[j]);
+                x[j] = 0;
+            }
         }
-        if (V - V != 0) /* NaN or inf: reported after the interval */
-            note_bad(ts, i, n);
-        if (snn_iaf_spike(iaf, &V, &ts->refr[i]))
-            record_spike(ts, sg, i, n, k);
-        ts->V[i] = V;
+        /* (4) threshold and reset */
+        for (uint32_t j = 0; j < len; j++) {
+            snn_real Vn = v[j];
+            if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
+                note_bad(ts, i0 + j, n);
+            if (snn_iaf_spike(&iaf, &Vn, &r[j])) {
+                v[j] = Vn;
+                record_spike(ts, sg, i0 + j, n, k);
+            }
+        }
     }
 }
 
@@ -211,6 +315,7 @@ static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t 
         const snn_real *restrict wk = sy->weight;
         const uint16_t *restrict dk = sy->delay;
         snn_real *restrict buf = ring_c + (size_t)((n + (uint64_t)pr->delay_steps) % L) * N;
+        const size_t slot = (size_t)(n % L);
         for (size_t s = 0; s < ns; s++) {
             int q = spop[s];
             if (pb[q] < 0)
@@ -218,13 +323,19 @@ static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t 
             uint64_t pre = (uint64_t)pb[q] + (gids[s] - m->pops[q].offset);
             uint64_t k = row[pre], end = row[pre + 1];
             ts->n_events += end - k;
-            if (!wk && !dk) {
-                for (; k < end; k++)
-                    buf[tgt[k]] += w;
+            if (!dk) {
+                if (!wk)
+                    for (; k < end; k++)
+                        buf[tgt[k]] += w;
+                else
+                    for (; k < end; k++)
+                        buf[tgt[k]] += wk[k];
             } else {
+                /* slot + d < 2 L (d <= max_delay < L): one conditional subtraction, no modulo */
                 for (; k < end; k++) {
-                    uint64_t d = dk ? dk[k] : (uint64_t)pr->delay_steps;
-                    ring_c[(size_t)((n + d) % L) * N + tgt[k]] += wk ? wk[k] : w;
+                    size_t r = slot + dk[k];
+                    r = r >= (size_t)L ? r - (size_t)L : r;
+                    ring_c[r * N + tgt[k]] += wk ? wk[k] : w;
                 }
             }
         }

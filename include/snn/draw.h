@@ -67,4 +67,10 @@ uint64_t snn_draw_poisson_count(uint32_t seed, uint32_t input_index, uint64_t gi
 uint64_t snn_draw_poisson_count_prepared(uint32_t seed, uint32_t input_index, uint64_t gid,
                                          uint64_t step, const snn_poisson_dist *d);
 
+/* The counts of n consecutive neurons gid0 .. gid0 + n - 1 in one step: count[i] is exactly
+ * snn_draw_poisson_count_prepared(seed, input_index, gid0 + i, step, d), computed several
+ * streams at a time with the inversion table for lambda < 10. */
+void snn_draw_poisson_counts(uint32_t seed, uint32_t input_index, uint64_t gid0, uint64_t step,
+                             const snn_poisson_dist *d, size_t n, uint64_t *restrict count);
+
 #endif

@@ -8,6 +8,7 @@
 #ifndef SNN_RNG_H
 #define SNN_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Purpose words: the high byte says what the stream is for, the low 24 bits say which one
@@ -58,13 +59,40 @@ uint64_t snn_rng_poisson(snn_rng *r, double lambda);
 /* The same sampler with its per-lambda constants computed once (exp(-lambda) and the search
  * bound, or PTRS's hat constants), for a loop that draws many deviates of one lambda:
  * snn_rng_poisson_prepared(r, &d) returns exactly what snn_rng_poisson(r, d.lambda) returns. */
+#define SNN_POISSON_TABLE 64 /* inversion thresholds: bound + 2 <= 55 of them are used */
+#define SNN_POISSON_GUIDE 256
 typedef struct {
     double lambda;
     int method; /* 0: constant 0 (or UINT64_MAX for +inf), 1: inversion, 2: PTRS */
     double c[8];
+    /* Inversion (method 1) as a table, for snn_poisson_from_bits: thr[x] is the largest 53-bit
+     * integer m whose uniform m 2^-53 makes the sequential search return at most x (the search
+     * is monotone in u: every step subtracts a constant with monotone rounding), UINT64_MAX
+     * beyond the bound; guide[j] is the search's result at m = j 2^45, a starting point. */
+    uint64_t thr[SNN_POISSON_TABLE];
+    uint8_t guide[SNN_POISSON_GUIDE];
 } snn_poisson_dist;
 
 void snn_poisson_prepare(snn_poisson_dist *d, double lambda);
 uint64_t snn_rng_poisson_prepared(snn_rng *r, const snn_poisson_dist *d);
+
+/* The inversion of a prepared method-1 distribution for the stream's first uniform, given as
+ * its 53 bits m (the top 53 bits of the stream's first two words, word 0 high): exactly what
+ * snn_rng_poisson_prepared returns when its first try succeeds, by table lookup instead of the
+ * sequential search. Returns UINT64_MAX when that try fails (x beyond the bound, probability
+ * below 1e-23): the caller then draws from the stream itself. */
+static inline uint64_t snn_poisson_from_bits(const snn_poisson_dist *d, uint64_t m)
+{
+    unsigned x = d->guide[m >> 45];
+    while (m > d->thr[x])
+        x++;
+    return x <= (unsigned)d->c[1] ? x : UINT64_MAX;
+}
+
+/* The first two words of the Philox blocks of n streams (seed, purpose, id0 + i, sub), i < n,
+ * block 0, as the 53-bit uniforms' integers m[i] = (word0 << 32 | word1) >> 11 that
+ * snn_rng_uniform would draw first from each (computed several streams at a time). */
+void snn_rng_first_bits(uint32_t seed, uint32_t purpose, uint64_t id0, uint32_t sub, size_t n,
+                        uint64_t *restrict m);
 
 #endif
