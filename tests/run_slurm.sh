@@ -160,19 +160,26 @@ wait_file() { # wait_file PATH: until it exists
     fail "no $1 in time"
 }
 
+# The chain: chain-sig.cfg is signalled after a few seconds, chain-time.cfg must still be running
+# when the time-limit warning comes (30 to 60 s after its start).
 if [ "$CHAIN_BIN" = real ]; then
     CHAIN_SNN=$SNN
-    reduced "$SRC/examples/ei_balanced.cfg" 1 "100000 ms" "$WORK/chain.cfg"
+    reduced "$SRC/examples/brunel.cfg" 0.02 "30000 ms" "$WORK/chain-sig.cfg"
+    reduced "$SRC/examples/brunel.cfg" 0.02 "300000 ms" "$WORK/chain-time.cfg"
+    DEADLINE=$((DEADLINE + 150))
+    mpirun_n 1 -q -o "$WORK/ref-chain" "$WORK/chain-sig.cfg" || fail "uninterrupted chain-sig run"
 else
     CHAIN_SNN=$SRC/tests/slurm/fake_snn_mpi.sh
-    cp "$SRC/examples/ei_balanced.cfg" "$WORK/chain.cfg"
+    cp "$SRC/examples/ei_balanced.cfg" "$WORK/chain-sig.cfg"
+    cp "$SRC/examples/ei_balanced.cfg" "$WORK/chain-time.cfg"
 fi
 RUN=$SRC/jobs/run.sbatch
-# The time limit: the warning (60 s before the 2-minute limit) comes 30 to 60 s after the start.
 TL=$(OUT=$WORK/out/chain-time SNN_MPI=$CHAIN_SNN CHAIN_SBATCH_ARGS="-s --signal=B:USR1@60" \
-    submit chain-time -n 1 -c 1 --time=2 --signal=B:USR1@60 "$RUN" "$WORK/chain.cfg")
-SIG=$(OUT=$WORK/out/chain-sig SNN_MPI=$CHAIN_SNN CHAIN_SBATCH_ARGS=-s submit chain-sig -n 1 -c 1 "$RUN" "$WORK/chain.cfg")
-JOBS+=("$TL" "$SIG")
+    submit chain-time -n 1 -c 1 --time=2 --signal=B:USR1@60 "$RUN" "$WORK/chain-time.cfg")
+SIG=$(OUT=$WORK/out/chain-sig SNN_MPI=$CHAIN_SNN CHAIN_SBATCH_ARGS=-s submit chain-sig -n 1 -c 1 "$RUN" "$WORK/chain-sig.cfg")
+# CHAIN_MAX=1: the checkpoint is written but nothing is resubmitted, and the job fails with 8
+MAX=$(OUT=$WORK/out/chain-max SNN_MPI=$CHAIN_SNN CHAIN_MAX=1 submit chain-max -n 1 -c 1 "$RUN" "$WORK/chain-sig.cfg")
+JOBS+=("$TL" "$SIG" "$MAX")
 EI=$SRC/examples/ei_balanced.cfg
 R1=$(submit run-srun -n 2 -c 1 "$RUN" "$EI")
 R2=$(LAUNCHER=mpirun submit run-mpirun -n 2 -c 1 "$RUN" "$EI")
@@ -183,9 +190,15 @@ W1=$(LAYOUTS="1x1 2x1" BASE_SCALE=0.5 DURATION="50 ms" submit weak-srun -n 2 -c 
 JOBS+=("$R1" "$R2" "$S1" "$S2" "$W1")
 
 # the warning signal, emulated: once the fake (or real) run is going, signal the batch shell
-wait_file "$WORK/out/chain-sig/started.*"
-[ "$CHAIN_BIN" = real ] && sleep 5
-scancel --signal=USR1 --batch "$SIG" || fail "scancel --signal=USR1 --batch $SIG"
+for j in "$SIG" "$MAX"; do
+    if [ "$CHAIN_BIN" = real ]; then
+        wait_file "$WORK/jobs/*-$j.out"
+        while ! grep -q '^\[' "$WORK"/jobs/*-"$j".out && [ $SECONDS -lt $DEADLINE ]; do sleep 0.5; done
+    else
+        wait_file "$WORK/out/$(job_field "$j" JobName)/started.*"
+    fi
+    scancel --signal=USR1 --batch "$j" || fail "scancel --signal=USR1 --batch $j"
+done
 
 for j in "$R1" "$R2"; do
     wait_job "$j"
@@ -243,13 +256,27 @@ check_chain() { # check_chain JOBID OUT
     if [ "$CHAIN_BIN" = real ]; then
         [ "$(total_spikes "$out/spikes.h5")" -gt 0 ] || fail "chain: no spikes after the restart"
     else
-        grep -q "^fake spikes of $WORK/chain.cfg restarted from $out/checkpoint.h5\$" "$out/spikes.h5" ||
+        grep -q "^fake spikes of $WORK/$(job_field "$id" JobName).cfg restarted from $out/checkpoint.h5\$" "$out/spikes.h5" ||
             fail "chain: $out/spikes.h5 is not the restarted run's"
     fi
     echo "ok: job $id checkpointed and job $next finished from it"
 }
 check_chain "$SIG" "$WORK/out/chain-sig"
 grep -q "got SIGUSR1" "$WORK/jobs/chain-sig-$SIG.out" || fail "chain-sig: the batch shell saw no SIGUSR1"
+if [ "$CHAIN_BIN" = real ]; then
+    cmp "$WORK/ref-chain/spikes.h5" "$WORK/out/chain-sig/spikes.h5" ||
+        fail "chain-sig: the spikes after checkpoint and restart differ from an uninterrupted run"
+fi
+st=""
+while [ $SECONDS -lt $DEADLINE ]; do
+    st=$(job_field "$MAX" JobState)
+    case "$st" in PENDING | RUNNING | CONFIGURING | COMPLETING | "") sleep 1 ;; *) break ;; esac
+done
+[ "$st" = FAILED ] && [ "$(job_field "$MAX" ExitCode)" = 8:0 ] ||
+    fail "chain-max: expected FAILED with exit code 8:0, got $st $(job_field "$MAX" ExitCode)"
+[ -f "$WORK/out/chain-max/checkpoint.h5" ] || fail "chain-max: no checkpoint"
+[ ! -e "$WORK/out/chain-max/chain-1.jobid" ] || fail "chain-max: resubmitted beyond CHAIN_MAX"
+echo "ok: CHAIN_MAX=1 stops the chain with status 8 and keeps the checkpoint"
 check_chain "$TL" "$WORK/out/chain-time"
 grep -q "got SIGUSR1" "$WORK/jobs/chain-time-$TL.out" || fail "chain-time: no warning signal before the time limit"
 echo "PASS ($SECONDS s)"
