@@ -165,7 +165,7 @@ wait_file() { # wait_file PATH: until it exists
 if [ "$CHAIN_BIN" = real ]; then
     CHAIN_SNN=$SNN
     reduced "$SRC/examples/brunel.cfg" 0.02 "30000 ms" "$WORK/chain-sig.cfg"
-    reduced "$SRC/examples/brunel.cfg" 0.02 "300000 ms" "$WORK/chain-time.cfg"
+    reduced "$SRC/examples/brunel.cfg" 0.02 "550000 ms" "$WORK/chain-time.cfg"   # about 90 s of work
     DEADLINE=$((DEADLINE + 150))
     mpirun_n 1 -q -o "$WORK/ref-chain" "$WORK/chain-sig.cfg" || fail "uninterrupted chain-sig run"
 else
