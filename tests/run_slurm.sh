@@ -263,10 +263,19 @@ check_chain() { # check_chain JOBID OUT
 }
 check_chain "$SIG" "$WORK/out/chain-sig"
 grep -q "got SIGUSR1" "$WORK/jobs/chain-sig-$SIG.out" || fail "chain-sig: the batch shell saw no SIGUSR1"
+# RESTART=auto in a directory with a checkpoint continues from it
+rm "$WORK/out/chain-sig/spikes.h5"
+AUTO=$(OUT=$WORK/out/chain-sig SNN_MPI=$CHAIN_SNN RESTART=auto submit chain-auto -n 1 -c 1 "$RUN" "$WORK/chain-sig.cfg")
+JOBS+=("$AUTO")
+wait_job "$AUTO"
+grep -q -- "--restart $WORK/out/chain-sig/checkpoint.h5 -o" "$WORK/jobs/chain-auto-$AUTO.out" ||
+    fail "RESTART=auto did not pass --restart"
+[ -f "$WORK/out/chain-sig/spikes.h5" ] || fail "RESTART=auto: no spikes"
 if [ "$CHAIN_BIN" = real ]; then
     cmp "$WORK/ref-chain/spikes.h5" "$WORK/out/chain-sig/spikes.h5" ||
         fail "chain-sig: the spikes after checkpoint and restart differ from an uninterrupted run"
 fi
+echo "ok: RESTART=auto continues from the checkpoint in OUT"
 st=""
 while [ $SECONDS -lt $DEADLINE ]; do
     st=$(job_field "$MAX" JobState)
