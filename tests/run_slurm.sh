@@ -7,7 +7,8 @@
 #    the layouts asked for, the same spike count in both, positive times;
 #  - jobs/weak_scaling.sbatch over two layouts: the network doubles with the cores;
 #  - the checkpoint chain, twice: a warning signal emulated with scancel --signal=USR1 --batch,
-#    and a real time limit (--time=2 --signal=B:USR1@60): checkpoint, chained job, final spikes.
+#    and a real time limit (--time=2 --signal=B:USR1@60): checkpoint, chained job, final spikes;
+#    RESTART=auto continues from it; CHAIN_MAX stops the chain; a plain scancel does not chain.
 # Fails (never skips) when SLURM or munge cannot be started, printing the daemons' logs.
 # CHAIN_BIN selects the binary for the chain: the fake (tests/slurm/fake_snn_mpi.sh, default)
 # until snn_mpi's --restart exists, "real" for snn_mpi itself.
@@ -179,7 +180,9 @@ TL=$(OUT=$WORK/out/chain-time SNN_MPI=$CHAIN_SNN CHAIN_SBATCH_ARGS="-s --signal=
 SIG=$(OUT=$WORK/out/chain-sig SNN_MPI=$CHAIN_SNN CHAIN_SBATCH_ARGS=-s submit chain-sig -n 1 -c 1 "$RUN" "$WORK/chain-sig.cfg")
 # CHAIN_MAX=1: the checkpoint is written but nothing is resubmitted, and the job fails with 8
 MAX=$(OUT=$WORK/out/chain-max SNN_MPI=$CHAIN_SNN CHAIN_MAX=1 submit chain-max -n 1 -c 1 "$RUN" "$WORK/chain-sig.cfg")
-JOBS+=("$TL" "$SIG" "$MAX")
+# a plain scancel (SIGTERM, no warning): checkpoint kept, not resubmitted
+CAN=$(OUT=$WORK/out/chain-cancel SNN_MPI=$CHAIN_SNN submit chain-cancel -n 1 -c 1 "$RUN" "$WORK/chain-sig.cfg")
+JOBS+=("$TL" "$SIG" "$MAX" "$CAN")
 EI=$SRC/examples/ei_balanced.cfg
 R1=$(submit run-srun -n 2 -c 1 "$RUN" "$EI")
 R2=$(LAUNCHER=mpirun submit run-mpirun -n 2 -c 1 "$RUN" "$EI")
@@ -199,6 +202,9 @@ for j in "$SIG" "$MAX"; do
     fi
     scancel --signal=USR1 --batch "$j" || fail "scancel --signal=USR1 --batch $j"
 done
+wait_file "$WORK/out/chain-cancel/started.*"
+[ "$CHAIN_BIN" = real ] && sleep 2
+scancel "$CAN" || fail "scancel $CAN"
 
 for j in "$R1" "$R2"; do
     wait_job "$j"
@@ -286,6 +292,14 @@ done
 [ -f "$WORK/out/chain-max/checkpoint.h5" ] || fail "chain-max: no checkpoint"
 [ ! -e "$WORK/out/chain-max/chain-1.jobid" ] || fail "chain-max: resubmitted beyond CHAIN_MAX"
 echo "ok: CHAIN_MAX=1 stops the chain with status 8 and keeps the checkpoint"
+while ! grep -q "not resubmitting" "$WORK/jobs/chain-cancel-$CAN.out" 2>/dev/null; do
+    [ $SECONDS -lt $DEADLINE ] || fail "chain-cancel: run.sbatch did not report the stop"
+    sleep 0.5
+done
+[ "$(job_field "$CAN" JobState)" = CANCELLED ] || fail "chain-cancel: state $(job_field "$CAN" JobState)"
+[ -f "$WORK/out/chain-cancel/checkpoint.h5" ] || fail "chain-cancel: no checkpoint"
+[ ! -e "$WORK/out/chain-cancel/chain-1.jobid" ] || fail "chain-cancel: resubmitted after scancel"
+echo "ok: scancel keeps the checkpoint and does not resubmit"
 check_chain "$TL" "$WORK/out/chain-time"
 grep -q "got SIGUSR1" "$WORK/jobs/chain-time-$TL.out" || fail "chain-time: no warning signal before the time limit"
 echo "PASS ($SECONDS s)"
