@@ -49,7 +49,7 @@ expect_fail 'usage: bash jobs/scaling_local.sh' bash "$SRC/jobs/scaling_local.sh
 expect_fail 'LAUNCHER must be srun or mpirun' env LAUNCHER=qsub bash "$SRC/jobs/scaling_local.sh" strong "$EI" "1x1"
 # a failing run is reported with its log and no row
 printf 'run = { dt = "0.1 ms"; duration = "1 ms"; };\npopulations = ( { name = "E"; size = -3; model = "lif"; } );\n' >bad.cfg
-expect_fail 'bad 1x1 failed (exit 2)' env OUT=$WORK/bad bash "$SRC/jobs/scaling_local.sh" strong bad.cfg "1x1"
+expect_fail 'bad 1x1 failed (exit 2)' env OUT="$WORK/bad" bash "$SRC/jobs/scaling_local.sh" strong bad.cfg "1x1"
 [ ! -s "$WORK/bad/scaling.csv" ] || fail "a failed run left a row"
 
 J=$WORK/strong/strong-1x1/summary.json
