@@ -75,12 +75,13 @@ snn_csv_row() {
 # appends one CSV row per run. MODE strong keeps the network (run.scale = $SCALE if set); MODE
 # weak sets run.scale = ranks * threads * ${BASE_SCALE:-1}. $DURATION, if set, replaces
 # run.duration. Each run writes OUTDIR/<mode>-<R>x<T>/ (config copy, spikes, summary.json, log).
+# REPEAT=n runs each layout n times, one row each (the plot takes the fastest).
 snn_scaling() {
     local mode=$1 cfg=$2 layouts=$3 outdir=$4 csv=$5
     shift 5
     [ -f "$cfg" ] || snn_die "no config file \"$cfg\""
     case "$mode" in strong | weak) ;; *) snn_die "mode must be strong or weak, got \"$mode\"" ;; esac
-    local workload layout scale dir rc failed=0
+    local workload layout scale dir rc rep failed=0
     workload=$(basename "$cfg" .cfg)
     for layout in $layouts; do snn_parse_layout "$layout"; done # validate all before running any
     mkdir -p "$outdir" || snn_die "cannot create $outdir"
@@ -96,17 +97,19 @@ snn_scaling() {
         mkdir -p "$dir"
         snn_cfg_variant "$cfg" "$dir/$workload.cfg" "$scale" "${DURATION:-}"
         snn_launch_cmd "$L_RANKS" "$L_THREADS"
-        echo "== $workload $mode $layout (scale ${scale:-as in the config}): ${LAUNCH[*]} $SNN_MPI"
-        "${LAUNCH[@]}" "$SNN_MPI" -q -o "$dir" --summary-json "$dir/summary.json" "$@" \
-            "$dir/$workload.cfg" >"$dir/log.txt" 2>&1
-        rc=$?
-        if [ $rc -ne 0 ]; then
-            echo "$workload $layout failed (exit $rc):" >&2
-            tail -n 20 "$dir/log.txt" >&2
-            failed=1
-            continue
-        fi
-        snn_csv_row "$csv" "$dir/summary.json" "$workload" "$mode" "$scale" || failed=1
+        for ((rep = 1; rep <= ${REPEAT:-1}; rep++)); do
+            echo "== $workload $mode $layout (scale ${scale:-as in the config}), run $rep: ${LAUNCH[*]} $SNN_MPI"
+            "${LAUNCH[@]}" "$SNN_MPI" -q -o "$dir" --summary-json "$dir/summary.json" "$@" \
+                "$dir/$workload.cfg" >"$dir/log.txt" 2>&1
+            rc=$?
+            if [ $rc -ne 0 ]; then
+                echo "$workload $layout failed (exit $rc):" >&2
+                tail -n 20 "$dir/log.txt" >&2
+                failed=1
+                break
+            fi
+            snn_csv_row "$csv" "$dir/summary.json" "$workload" "$mode" "$scale" || failed=1
+        done
     done
     [ $failed -eq 0 ] && echo "table: $csv"
     return $failed

@@ -9,8 +9,8 @@ cd "$WORK" || fail "cd $WORK"
 # strong: same network over 3 layouts, same spikes, positive times
 DURATION="50 ms" OUT=$WORK/strong bash "$SRC/jobs/scaling_local.sh" strong "$EI" "1x1 2x1 1x2" \
     >strong.log 2>&1 || { cat strong.log; fail "scaling_local.sh strong"; }
-# weak: run.scale = ranks x threads x BASE_SCALE, here 0.2, 0.4, 0.8
-BASE_SCALE=0.2 DURATION="50 ms" OUT=$WORK/weak bash "$SRC/jobs/scaling_local.sh" weak "$EI" "1x1 2x1 4x1" \
+# weak: run.scale = ranks x threads x BASE_SCALE, here 0.2, 0.4, 0.8, each run twice
+REPEAT=2 BASE_SCALE=0.2 DURATION="50 ms" OUT=$WORK/weak bash "$SRC/jobs/scaling_local.sh" weak "$EI" "1x1 2x1 4x1" \
     >weak.log 2>&1 || { cat weak.log; fail "scaling_local.sh weak"; }
 "$PY" - "$WORK" <<'PY' || fail "scaling tables"
 import csv, sys
@@ -23,9 +23,22 @@ assert len({r["spikes"] for r in s}) == 1 and int(s[0]["spikes"]) > 0, "spikes d
 assert all(float(r["simulate_s"]) > 0 and float(r["build_s"]) > 0 for r in s)
 assert all(abs(float(r["rtf"]) - float(r["simulate_s"]) / 0.05) < 1e-9 * float(r["rtf"]) + 1e-12 for r in s)
 k = list(csv.DictReader(open(f"{w}/weak/scaling.csv")))
-assert [float(r["scale"]) for r in k] == [0.2, 0.4, 0.8], k
-assert [int(r["neurons"]) for r in k] == [100, 200, 400], [r["neurons"] for r in k]
+assert [float(r["scale"]) for r in k] == [0.2, 0.2, 0.4, 0.4, 0.8, 0.8], k  # REPEAT=2
+assert [int(r["neurons"]) for r in k] == [100, 100, 200, 200, 400, 400], [r["neurons"] for r in k]
+assert all(k[i]["spikes"] == k[i + 1]["spikes"] for i in (0, 2, 4)), "repeats differ"
 print("tables ok")
+PY
+# the plot takes the fastest run of each layout
+"$PY" - "$SRC/tools" "$WORK/weak/scaling.csv" <<'PY' || fail "plot_scaling.fastest"
+import sys
+sys.path.insert(0, sys.argv[1])
+import plot_scaling as p
+rows, mode = p.load(sys.argv[2])
+best = p.fastest(rows, "simulate_s")
+assert mode == "weak" and len(rows) == 6 and len(best) == 3, (mode, len(rows), len(best))
+for b in best:
+    same = [r["simulate_s"] for r in rows if (r["ranks"], r["threads"]) == (b["ranks"], b["threads"])]
+    assert len(same) == 2 and b["simulate_s"] == min(same), (b, same)
 PY
 for d in strong weak; do
     [ -s "$WORK/$d/scaling.png" ] || fail "no $d/scaling.png"

@@ -7,7 +7,8 @@ cores = ranks x threads. The baseline is the row with the fewest cores (the firs
 Strong scaling (same network): left, speed-up T_base / T against cores with the ideal line
 cores / cores_base; right, parallel efficiency = speed-up / (cores / cores_base).
 Weak scaling (network grows with the cores): left, time against cores with the ideal flat line;
-right, efficiency = T_base / T. One line per threads-per-rank, points labelled RxT.
+right, efficiency = T_base / T. One line per threads-per-rank, points labelled RxT. A layout
+with several rows (repeats) is plotted with its fastest run.
 """
 import argparse
 import csv
@@ -36,6 +37,16 @@ def load(path):
     return rows, modes.pop()
 
 
+def fastest(rows, key):
+    """One row per layout: the fastest of its repeats (REPEAT=n in jobs/lib.sh)."""
+    best = {}
+    for r in rows:
+        k = (r["ranks"], r["threads"])
+        if k not in best or r[key] < best[k][key]:
+            best[k] = r
+    return list(best.values())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("table")
@@ -44,6 +55,7 @@ def main():
                     help="which time to scale (default: simulate_s, the step loop)")
     a = ap.parse_args()
     rows, mode = load(a.table)
+    rows = fastest(rows, a.time)
     base = min(rows, key=lambda r: r["cores"])
     if base[a.time] <= 0:
         sys.exit(f"plot_scaling.py: baseline time {a.time} is {base[a.time]}")
