@@ -77,8 +77,11 @@ def main():
         ax2.plot(x, eff, "o-", label=name)
         for xi, yi, ei, r in zip(x, y1, eff, sel):
             txt = f"{r['ranks']}x{r['threads']}"
-            ax1.annotate(txt, (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=8)
-            ax2.annotate(txt, (xi, ei), textcoords="offset points", xytext=(4, 4), fontsize=8)
+            # 1 thread per rank labelled right of the point, more threads left of it
+            kw = dict(textcoords="offset points", fontsize=8, xytext=(5, 4) if t == 1 else (-5, 4),
+                      ha="left" if t == 1 else "right")
+            ax1.annotate(txt, (xi, yi), **kw)
+            ax2.annotate(txt, (xi, ei), **kw)
     xs = [c0, cmax]
     if mode == "strong":
         ax1.plot(xs, [1, cmax / c0], "k--", label="ideal")
