@@ -44,7 +44,8 @@ serial="^($serial)\$"
 # run_estimate compares the memory estimate with the measured peak RSS, which under ASan also
 # holds shadow memory, redzones and the free quarantine (51 MB instead of 22 MB on ei_balanced):
 # not a meaningful check here. The same networks run under ASan in run_examples/run_determinism.
-skip="^(run_estimate)\$"
+# run_slurm tests the jobs/ scripts against SLURM daemons; the binary it runs is covered above.
+skip="^(run_estimate|run_slurm)\$"
 
 rm -rf "$build"/tests/*.work "$build"/sanitize-*.log
 start=$(date +%s)
@@ -55,7 +56,7 @@ ASAN_OPTIONS="$asan" ctest --test-dir "$build" --output-on-failure -R "$serial" 
 echo "== sanitize: every other test (MPI unit tests, whole-program and fault-injection tests)"
 ASAN_OPTIONS="$asan:fast_unwind_on_malloc=0" ctest --test-dir "$build" --output-on-failure \
     -E "$serial|$skip" -O "$root/$build/sanitize-mpi.log" || status=$?
-echo "== sanitize: ctest took $(($(date +%s) - start)) s (skipped: run_estimate, see above)"
+echo "== sanitize: ctest took $(($(date +%s) - start)) s (skipped: run_estimate, run_slurm, see above)"
 
 # Belt and braces: any report anywhere in the tests' output is a failure.
 pattern='ERROR: (Address|Leak)Sanitizer|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer|: runtime error: '
