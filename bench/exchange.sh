@@ -6,7 +6,8 @@
 # the cores, so their times measure the scheduler as much as MPI), and writes
 #   bench/results/<date>-<host>.exchange.csv
 #     ranks,n_per_rank,bytes_total,median_us,mean_us,cores
-# then fits it with bench/fit_exchange.py (printed, and written beside it as .exchange.fit.txt
+# and bench/results/<date>-<host>.sort.csv (snn_sort_probe: the receive side's qsort per interval),
+# then fits the exchange with bench/fit_exchange.py (printed, and written beside it as .exchange.fit.txt
 # and .exchange.fit.json, which bench/project_scaling.py reads). Environment: RANKS, ITERS (timed exchanges per size
 # when ranks <= cores, default 1000), ITERS_OVER (when oversubscribed, default 200), WARMUP
 # (default 100; 20 when oversubscribed), BUILD_DIR (default build-bench), OUT, MPIEXEC.
@@ -31,7 +32,7 @@ done
 
 echo "== building (Release) in $BUILD"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DSNN_BUILD_TESTS=OFF >/dev/null
-cmake --build "$BUILD" -j2 --target snn_allgather_bench >/dev/null
+cmake --build "$BUILD" -j2 --target snn_allgather_bench snn_sort_probe >/dev/null
 
 CORES=$(nproc)
 mkdir -p "$OUT"
@@ -51,4 +52,8 @@ for p in $RANKS; do
 done
 mv "$CSV.partial" "$CSV"
 echo "== wrote $CSV"
+SORT=${CSV%.exchange.csv}.sort.csv
+echo "== receive side: the qsort of all spikes of an interval that every rank does (src/comm.c)"
+"$BUILD/snn_sort_probe" >"$SORT.partial" && mv "$SORT.partial" "$SORT"
+cat "$SORT"
 "$PY" "$ROOT/bench/fit_exchange.py" "$CSV" --residuals --json "${CSV%.csv}.fit.json" | tee "${CSV%.csv}.fit.txt"
