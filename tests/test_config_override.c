@@ -96,7 +96,8 @@ static void test_errors(void **state)
            "--set run.seed=abc: expected an integer seed in 0..4294967295, got \"abc\"");
     expect("run.durtion=1 s", SNN_ERR_CONFIG,
            "--set run.durtion=1 s: unknown key \"durtion\" (did you mean \"duration\"? known "
-           "keys: dt, duration, seed, output_dir, scale, scale_k, stats_sample, stats_bin, checkpoint_every)");
+           "keys: dt, duration, seed, output_dir, scale, scale_k, stats_sample, stats_bin, "
+           "checkpoint_every)");
     expect("populations.X.size=3", SNN_ERR_CONFIG,
            "--set populations.X.size=3: no element named \"X\" in populations (names: E, I; or "
            "use [index])");
