@@ -1,5 +1,7 @@
 # Bad input on 2 ranks: one clear message (from rank 0 only), a non-zero exit on every rank,
-# no hang, and no spike file (complete or partial) left behind.
+# no hang, and no spike file (complete or partial) left behind. The bad_*.cfg files (over a
+# hundred) run as one process (an MPI singleton, 0.4 s instead of 2 s under mpiexec) except every
+# fourth, which runs on 2 ranks: the agreement on errors is the same code for all of them.
 . "$(dirname "$0")/common.sh"
 
 # expect_error NAME EXPECTED_STATUS PATTERN [snn_mpi args...]
@@ -9,7 +11,11 @@ expect_error() {
     local out="$WORK/$name"
     mkdir -p "$out"
     set +e
-    timeout 120 "$MPIEXEC" --oversubscribe -n 2 "$SNN" -q -o "$out/out" "$@" >"$out/stdout" 2>"$out/stderr"
+    if [ "${SINGLETON:-0}" = 1 ]; then
+        timeout 120 "$SNN" -q -o "$out/out" "$@" >"$out/stdout" 2>"$out/stderr"
+    else
+        timeout 120 "$MPIEXEC" --oversubscribe -n 2 "$SNN" -q -o "$out/out" "$@" >"$out/stdout" 2>"$out/stderr"
+    fi
     local rc=$?
     [ "$rc" -ne 124 ] || fail "$name: hung (killed after 120 s)"
     [ "$rc" -eq "$want" ] || { cat "$out/stderr"; fail "$name: exit status $rc, expected $want"; }
@@ -25,12 +31,14 @@ expect_error() {
 
 C="$SRC/tests/configs"
 expect_error missing_file 3 "nonexistent\.cfg" "$WORK/nonexistent.cfg"
+i=0
 for cfg in "$C"/bad_*.cfg; do
     base=$(basename "$cfg" .cfg)
     # Each bad config names, in a first-line comment "# expect: REGEX", what its message must say.
     pattern=$(sed -n 's/^# expect: //p' "$cfg" | head -n 1)
     [ -n "$pattern" ] || pattern="$base\.cfg:[0-9]+:"
-    expect_error "$base" 2 "$pattern" "$cfg"
+    SINGLETON=$((i % 4 != 0)) expect_error "$base" 2 "$pattern" "$cfg"
+    i=$((i + 1))
 done
 
 # A state that becomes infinite: the population, neuron, step and parameters, exit status 7.
