@@ -14,6 +14,7 @@
 # tests/slurm/fake_snn_mpi.sh (checkpoint on SIGUSR1, exit 8; tests the scripts alone).
 . "$(dirname "$0")/common.sh"
 CHAIN_BIN=${CHAIN_BIN:-real}
+export SNN_MPI=$SNN # the binary under test for every job (jobs/lib.sh would pick build/snn_mpi)
 DEADLINE=$((SECONDS + 170))   # the whole test, SLURM start to the last job
 PIDS=()                       # daemons started here, stopped on exit in reverse order
 JOBS=()
