@@ -19,8 +19,11 @@
 #include "snn/model.h"
 #include "snn/partition.h"
 
-/* Expected edges per piece (24 MiB of snn_edge). */
+/* Expected edges per piece (24 MiB of snn_edge). A build may define it smaller (e.g.
+ * -DSNN_BUILD_PIECE_EDGES=64) to check that many small pieces build the same network. */
+#ifndef SNN_BUILD_PIECE_EDGES
 #define SNN_BUILD_PIECE_EDGES ((uint64_t)1 << 20)
+#endif
 
 /* Expected synapses per post neuron of projection pr's rule (autapses not subtracted). */
 double snn_build_edges_per_post(const snn_projection *pr);
