@@ -355,7 +355,8 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
     if (fe)
         for (size_t k = 0; k < list.n; k++)
             sy->row[list.e[k].pre + 1]++;
-    for (int np; !fe && (np = snn_piece_iter_next(&it, piece)) > 0;) {
+    int n_pieces = 0;
+    for (int np; !fe && (np = snn_piece_iter_next(&it, piece)) > 0; n_pieces++) {
         list.n = 0;
         status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, piece, np, &list, err);
         if (status != SNN_OK)
@@ -378,20 +379,18 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
                           pr->name, (unsigned long long)n);
         goto done;
     }
-    /* Pass 2: each edge into its pre's next slot (row[pre] is the cursor meanwhile). */
-    if (fe)
-        for (size_t k = 0; k < list.n; k++) {
-            uint64_t pos = sy->row[list.e[k].pre]++;
-            sy->target[pos] = local_target(ranges, local_begin, list.e[k].post);
-            if (keys)
-                keys[pos] = list.e[k].key;
-        }
+    /* Pass 2: each edge into its pre's next slot (row[pre] is the cursor meanwhile). The list
+     * still holds the last piece (or the file's edges): placed first, not regenerated; the
+     * order of placement does not matter since rows are sorted below. */
     snn_piece_iter_init(&it, ranges, n_own, snn_build_piece_posts(pr));
-    for (int np; !fe && (np = snn_piece_iter_next(&it, piece)) > 0;) {
-        list.n = 0;
-        status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, piece, np, &list, err);
-        if (status != SNN_OK)
-            goto done;
+    for (int j = -1; j < n_pieces - 1; j++) {
+        if (j >= 0) {
+            int np = snn_piece_iter_next(&it, piece);
+            list.n = 0;
+            status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, piece, np, &list, err);
+            if (status != SNN_OK)
+                goto done;
+        }
         for (size_t k = 0; k < list.n; k++) {
             const snn_edge *e = &list.e[k];
             uint64_t pos = sy->row[e->pre]++;
