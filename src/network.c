@@ -383,7 +383,8 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
      * still holds the last piece (or the file's edges): placed first, not regenerated; the
      * order of placement does not matter since rows are sorted below. */
     snn_piece_iter_init(&it, ranges, n_own, snn_build_piece_posts(pr));
-    for (int j = -1; j < n_pieces - 1; j++) {
+    int n_regen = n_pieces > 1 ? n_pieces - 1 : 0; /* j = -1: the edges in the list */
+    for (int j = -1; j < n_regen; j++) {
         if (j >= 0) {
             int np = snn_piece_iter_next(&it, piece);
             list.n = 0;
