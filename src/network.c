@@ -289,6 +289,7 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
     snn_range *pre_gids = NULL, *post_gids = NULL, *ranges = NULL, *piece = NULL;
     uint32_t *local_begin = NULL;
     uint64_t *keys = NULL;
+    snn_piece_iter *starts = NULL; /* where each piece starts, for pass 2 */
     snn_edge_list list = {0};
     int status = index_ranges(m, pr->pre, pr->n_pre, &pre_gids, err);
     if (status == SNN_OK)
@@ -355,8 +356,23 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
     if (fe)
         for (size_t k = 0; k < list.n; k++)
             sy->row[list.e[k].pre + 1]++;
-    int n_pieces = 0;
-    for (int np; !fe && (np = snn_piece_iter_next(&it, piece)) > 0; n_pieces++) {
+    int n_pieces = 0, cap_pieces = 0;
+    for (;;) {
+        snn_piece_iter start = it;
+        int np = fe ? 0 : snn_piece_iter_next(&it, piece);
+        if (np == 0)
+            break;
+        if (n_pieces == cap_pieces) {
+            cap_pieces = cap_pieces ? 2 * cap_pieces : 16;
+            snn_piece_iter *ns = realloc(starts, (size_t)cap_pieces * sizeof *ns);
+            if (!ns) {
+                status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot allocate its pieces",
+                                  pr->name);
+                goto done;
+            }
+            starts = ns;
+        }
+        starts[n_pieces++] = start;
         list.n = 0;
         status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, piece, np, &list, err);
         if (status != SNN_OK)
@@ -379,22 +395,23 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
                           pr->name, (unsigned long long)n);
         goto done;
     }
-    /* Pass 2: each edge into its pre's next slot (row[pre] is the cursor meanwhile). The list
-     * still holds the last piece (or the file's edges): placed first, not regenerated; the
-     * order of placement does not matter since rows are sorted below. */
-    snn_piece_iter_init(&it, ranges, n_own, snn_build_piece_posts(pr));
-    int n_regen = n_pieces > 1 ? n_pieces - 1 : 0; /* j = -1: the edges in the list */
-    for (int j = -1; j < n_regen; j++) {
-        if (j >= 0) {
-            int np = snn_piece_iter_next(&it, piece);
+    /* Pass 2: rows are filled from their ends backwards (row[pre + 1] is the cursor meanwhile),
+     * pieces last to first and each piece's edges last to first. The list still holds the last
+     * piece (or the file's edges), so it is placed without being regenerated, and every row
+     * still ends up in generation order, which the row sort's sorted-row fast path likes. */
+    int n_lists_placed = fe ? 1 : n_pieces;
+    for (int j = n_lists_placed - 1; j >= 0; j--) {
+        if (j < n_lists_placed - 1) {
+            snn_piece_iter s = starts[j];
+            int np = snn_piece_iter_next(&s, piece);
             list.n = 0;
             status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, piece, np, &list, err);
             if (status != SNN_OK)
                 goto done;
         }
-        for (size_t k = 0; k < list.n; k++) {
+        for (size_t k = list.n; k-- > 0;) {
             const snn_edge *e = &list.e[k];
-            uint64_t pos = sy->row[e->pre]++;
+            uint64_t pos = --sy->row[e->pre + 1];
             sy->target[pos] = local_target(ranges, local_begin, e->post);
             if (keys)
                 keys[pos] = e->key;
@@ -402,9 +419,9 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
     }
     free(list.e);
     list.e = NULL;
-    for (uint64_t i = pr->pre_size; i > 0; i--) /* undo the cursors: row[i] = old row[i-1] */
-        sy->row[i] = sy->row[i - 1];
-    sy->row[0] = 0;
+    for (uint64_t i = 0; i < pr->pre_size; i++) /* undo the cursors: row[i + 1] = row i's start */
+        sy->row[i] = sy->row[i + 1];
+    sy->row[pr->pre_size] = n;
     /* Each row into (target, key) order: canonical whatever order the rule produced. */
     for (uint64_t i = 0; i < pr->pre_size && status == SNN_OK; i++) {
         uint64_t b = sy->row[i], len = sy->row[i + 1] - b;
@@ -441,6 +458,7 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
     ts->n_syn += n;
 done:
     free(keys);
+    free(starts);
     free(list.e);
     free(pre_gids);
     free(post_gids);
