@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snn/build_pieces.h"
 #include "snn/channel.h"
+#include "snn/connect.h"
 #include "snn/network.h"
 #include "snn/real.h"
 #include "snn/spike_writer.h"
@@ -147,11 +149,21 @@ int snn_estimate_rank(const snn_model *m, int rank, int n_ranks, int n_threads, 
                              (pr->weight_std > 0 || pr->file_weights ? real : 0) +
                              (pr->delay_std > 0 || pr->file_delays ? sizeof(uint16_t) : 0);
             double bytes = ((double)pr->pre_size + 1) * sizeof(uint64_t) + k * per_syn;
-            /* Generic path: the rule's edge list (pre, post, key) and a key per synapse;
-             * the direct fixed_outdegree path: one row of scratch. */
+            /* Generic path: a key per synapse when weights or delays are drawn per synapse,
+             * and the edge list (pre, post, key): one piece's (build_pieces.h) for generated
+             * rules, the whole owned set for from_file; the direct fixed_outdegree path: one
+             * row of scratch. */
+            double edges = k;
+            if (pr->rule != SNN_RULE_FROM_FILE) {
+                double piece = snn_build_edges_per_post(pr) * (double)snn_build_piece_posts(pr);
+                if (piece < edges)
+                    edges = piece;
+            }
+            int keyed =
+                pr->weight_std > 0 || pr->delay_std > 0 || pr->file_weights || pr->file_delays;
             double extra = plain_outdegree(pr)
                                ? (double)(pr->outdegree > 0 ? pr->outdegree : 1) * sizeof(uint64_t)
-                               : k * (3 * sizeof(uint64_t) + sizeof(uint64_t));
+                               : edges * sizeof(snn_edge) + (keyed ? k * sizeof(uint64_t) : 0);
             /* from_file: the rank's edges read from the file stay during the whole build. */
             if (pr->rule == SNN_RULE_FROM_FILE)
                 files += k * (2 * sizeof(uint64_t) + (pr->file_weights ? real : 0) +

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snn/build_pieces.h"
 #include "snn/connect.h"
 #include "snn/draw.h"
 #include "snn/edges_file.h"
@@ -233,37 +234,84 @@ static int sort_row(uint32_t *tgt, uint64_t *key, uint64_t len)
     return 0;
 }
 
-/* Any rule, any weight and delay distribution: generate the owned edges, lay them out as CSR
- * by pre with each row in (target, key) order, and draw per-synapse weights and delays from
- * streams keyed by each synapse's key, so nothing depends on the partition. */
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts one row of targets ascending (rows without per-synapse values: synapses with the same
+ * pre and target are identical, so the order of their keys does not matter). */
+static void sort_targets(uint32_t *tgt, uint64_t len)
+{
+    uint64_t i = 1;
+    while (i < len && tgt[i] >= tgt[i - 1])
+        i++;
+    if (i >= len)
+        return;
+    if (len > 64) {
+        qsort(tgt, len, sizeof *tgt, cmp_u32);
+        return;
+    }
+    for (; i < len; i++) {
+        uint32_t v = tgt[i];
+        uint64_t j = i;
+        for (; j > 0 && v < tgt[j - 1]; j--)
+            tgt[j] = tgt[j - 1];
+        tgt[j] = v;
+    }
+}
+
+/* Thread-local target of post index `post`, which lies in one of the owned ranges. */
+static uint32_t local_target(const snn_range *ranges, const uint32_t *local_begin, uint64_t post)
+{
+    int r = 0;
+    while (post >= ranges[r].end)
+        r++;
+    return local_begin[r] + (uint32_t)(post - ranges[r].begin);
+}
+
+/* Any rule, any weight and delay distribution: lay the owned edges out as CSR by pre with each
+ * row in (target, key) order, and draw per-synapse weights and delays from streams keyed by
+ * each synapse's key, so nothing depends on the partition.
+ *
+ * Generated rules go in pieces of the owned post ranges (include/snn/build_pieces.h): pass 1
+ * counts the synapses per pre, pass 2 regenerates each piece and places it into the CSR slots,
+ * so one piece's edge list is alive at a time. Keys are kept only when weights or delays are
+ * drawn per synapse; otherwise rows are sorted by target alone, which gives the same targets.
+ * from_file edges are in memory already and are placed in one go. */
 static int build_projection_generic(snn_network *net, snn_thread_state *ts, int p, int t,
                                     snn_error *err)
 {
     const snn_model *m = net->model;
     const snn_projection *pr = &m->projs[p];
     snn_synapses *sy = &ts->syn[p];
-    snn_range *pre_gids = NULL, *post_gids = NULL, *ranges = NULL;
+    snn_range *pre_gids = NULL, *post_gids = NULL, *ranges = NULL, *piece = NULL;
     uint32_t *local_begin = NULL;
+    uint64_t *keys = NULL;
+    snn_piece_iter *starts = NULL; /* where each piece starts, for pass 2 */
     snn_edge_list list = {0};
     int status = index_ranges(m, pr->pre, pr->n_pre, &pre_gids, err);
     if (status == SNN_OK)
         status = index_ranges(m, pr->post, pr->n_post, &post_gids, err);
     size_t n_lists = (size_t)(pr->n_post > 0 ? pr->n_post : 1);
     ranges = calloc(n_lists, sizeof *ranges);
+    piece = calloc(n_lists, sizeof *piece);
     local_begin = calloc(n_lists, sizeof *local_begin);
     sy->row = calloc(pr->pre_size + 1, sizeof *sy->row);
-    if (status == SNN_OK && (!ranges || !local_begin || !sy->row))
+    if (status == SNN_OK && (!ranges || !piece || !local_begin || !sy->row))
         status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot allocate its rows", pr->name);
     if (status != SNN_OK)
         goto done;
     int n_own = 0;
-    uint64_t base = 0;
+    uint64_t base = 0, owned_posts = 0;
     for (int j = 0; j < pr->n_post; j++) {
         int q = pr->post[j];
         snn_range s = snn_network_slice(m, q, net->rank, net->n_ranks, net->n_threads, t);
         if (s.end > s.begin) {
             ranges[n_own].begin = base + s.begin;
             ranges[n_own].end = base + s.end;
+            owned_posts += s.end - s.begin;
             local_begin[n_own++] = ts->segs[q].begin;
         }
         base += m->pops[q].size;
@@ -283,56 +331,112 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
                      .post_gids = post_gids};
     /* from_file: the rank's edges read before the build, key = position in file order. */
     const snn_file_edges *fe = pr->rule == SNN_RULE_FROM_FILE ? &net->file_edges[p] : NULL;
-    if (n_own > 0) {
-        status =
-            fe ? snn_file_edges_select(fe, ranges, n_own, &list, err)
-               : snn_connect_generate(&rule, m->run.seed, (uint32_t)p, ranges, n_own, &list, err);
+    int per_w = pr->weight_std > 0 || (fe && fe->weight),
+        per_d = pr->delay_std > 0 || (fe && fe->delay);
+    int need_keys = per_w || per_d;
+    if (fe && n_own > 0) {
+        status = snn_file_edges_select(fe, ranges, n_own, &list, err);
         if (status != SNN_OK)
             goto done;
     }
-    size_t n = list.n;
+    if (!fe && n_own > 0) {
+        size_t cap = snn_build_piece_capacity(pr, owned_posts);
+        list.e = malloc(cap * sizeof *list.e);
+        if (!list.e) {
+            status = snn_fail(err, SNN_ERR_NOMEM,
+                              "projection %s: cannot allocate an edge list of %zu synapses",
+                              pr->name, cap);
+            goto done;
+        }
+        list.cap = cap;
+    }
+    /* Pass 1: synapses per pre (row[pre + 1]), then prefix sums. */
+    snn_piece_iter it;
+    snn_piece_iter_init(&it, ranges, n_own, snn_build_piece_posts(pr));
+    if (fe)
+        for (size_t k = 0; k < list.n; k++)
+            sy->row[list.e[k].pre + 1]++;
+    int n_pieces = 0, cap_pieces = 0;
+    for (;;) {
+        snn_piece_iter start = it;
+        int np = fe ? 0 : snn_piece_iter_next(&it, piece);
+        if (np == 0)
+            break;
+        if (n_pieces == cap_pieces) {
+            cap_pieces = cap_pieces ? 2 * cap_pieces : 16;
+            snn_piece_iter *ns = realloc(starts, (size_t)cap_pieces * sizeof *ns);
+            if (!ns) {
+                status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot allocate its pieces",
+                                  pr->name);
+                goto done;
+            }
+            starts = ns;
+        }
+        starts[n_pieces++] = start;
+        list.n = 0;
+        status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, piece, np, &list, err);
+        if (status != SNN_OK)
+            goto done;
+        for (size_t k = 0; k < list.n; k++)
+            sy->row[list.e[k].pre + 1]++;
+    }
+    for (uint64_t i = 0; i < pr->pre_size; i++)
+        sy->row[i + 1] += sy->row[i];
+    uint64_t n = sy->row[pr->pre_size];
     sy->target = malloc((n > 0 ? n : 1) * sizeof *sy->target);
-    uint64_t *keys = malloc((n > 0 ? n : 1) * sizeof *keys);
-    int per_w = pr->weight_std > 0 || (fe && fe->weight),
-        per_d = pr->delay_std > 0 || (fe && fe->delay);
+    if (need_keys)
+        keys = malloc((n > 0 ? n : 1) * sizeof *keys);
     if (per_w)
         sy->weight = malloc((n > 0 ? n : 1) * sizeof *sy->weight);
     if (per_d)
         sy->delay = malloc((n > 0 ? n : 1) * sizeof *sy->delay);
-    if (!sy->target || !keys || (per_w && !sy->weight) || (per_d && !sy->delay)) {
-        free(keys);
-        status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot allocate %zu synapses",
-                          pr->name, n);
+    if (!sy->target || (need_keys && !keys) || (per_w && !sy->weight) || (per_d && !sy->delay)) {
+        status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot allocate %llu synapses",
+                          pr->name, (unsigned long long)n);
         goto done;
     }
-    /* Counting sort by pre straight into the CSR slots (row[pre] is the cursor meanwhile),
-     * then each row into (post, key) order: canonical whatever order the rule produced. */
-    for (size_t k = 0; k < n; k++)
-        sy->row[list.e[k].pre + 1]++;
-    for (uint64_t i = 0; i < pr->pre_size; i++)
-        sy->row[i + 1] += sy->row[i];
-    for (size_t k = 0; k < n; k++) {
-        const snn_edge *e = &list.e[k];
-        int r = 0;
-        while (e->post >= ranges[r].end)
-            r++;
-        uint64_t pos = sy->row[e->pre]++;
-        sy->target[pos] = local_begin[r] + (uint32_t)(e->post - ranges[r].begin);
-        keys[pos] = e->key;
+    /* Pass 2: rows are filled from their ends backwards (row[pre + 1] is the cursor meanwhile),
+     * pieces last to first and each piece's edges last to first. The list still holds the last
+     * piece (or the file's edges), so it is placed without being regenerated, and every row
+     * still ends up in generation order, which the row sort's sorted-row fast path likes. */
+    int n_lists_placed = fe ? 1 : n_pieces;
+    for (int j = n_lists_placed - 1; j >= 0; j--) {
+        if (j < n_lists_placed - 1) {
+            snn_piece_iter s = starts[j];
+            int np = snn_piece_iter_next(&s, piece);
+            list.n = 0;
+            status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, piece, np, &list, err);
+            if (status != SNN_OK)
+                goto done;
+        }
+        for (size_t k = list.n; k-- > 0;) {
+            const snn_edge *e = &list.e[k];
+            uint64_t pos = --sy->row[e->pre + 1];
+            sy->target[pos] = local_target(ranges, local_begin, e->post);
+            if (keys)
+                keys[pos] = e->key;
+        }
     }
-    for (uint64_t i = pr->pre_size; i > 0; i--) /* undo the cursors: row[i] = old row[i-1] */
-        sy->row[i] = sy->row[i - 1];
-    sy->row[0] = 0;
-    for (uint64_t i = 0; i < pr->pre_size && status == SNN_OK; i++)
-        if (sort_row(sy->target + sy->row[i], keys + sy->row[i], sy->row[i + 1] - sy->row[i]))
+    free(list.e);
+    list.e = NULL;
+    for (uint64_t i = 0; i < pr->pre_size; i++) /* undo the cursors: row[i + 1] = row i's start */
+        sy->row[i] = sy->row[i + 1];
+    sy->row[pr->pre_size] = n;
+    /* Each row into (target, key) order: canonical whatever order the rule produced. */
+    for (uint64_t i = 0; i < pr->pre_size && status == SNN_OK; i++) {
+        uint64_t b = sy->row[i], len = sy->row[i + 1] - b;
+        if (!keys)
+            sort_targets(sy->target + b, len);
+        else if (sort_row(sy->target + b, keys + b, len))
             status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot sort a row", pr->name);
-    for (size_t k = 0; fe && k < n; k++) {
+    }
+    for (uint64_t k = 0; fe && keys && k < n; k++) {
         if (sy->weight)
             sy->weight[k] = fe->weight[keys[k]];
         if (sy->delay)
             sy->delay[k] = fe->delay[keys[k]];
     }
-    for (size_t k = 0; !fe && k < n; k++) {
+    for (uint64_t k = 0; !fe && keys && status == SNN_OK && k < n; k++) {
         if (sy->weight)
             sy->weight[k] = (snn_real)snn_draw_weight(m->run.seed, (uint32_t)p, keys[k], pr->weight,
                                                       pr->weight_std);
@@ -351,14 +455,15 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
             sy->delay[k] = (uint16_t)d;
         }
     }
-    free(keys);
-
     ts->n_syn += n;
 done:
+    free(keys);
+    free(starts);
     free(list.e);
     free(pre_gids);
     free(post_gids);
     free(ranges);
+    free(piece);
     free(local_begin);
     return status;
 }

@@ -104,9 +104,10 @@ static void test_fixed_indegree_exact_bytes(void **state)
     assert_true(e.n_synapses == 12);
     /* row: (pre_size + 1) uint64; a uint32 target per synapse. */
     assert_true(e.synapses == 11 * 8 + 12 * 4);
-    /* generic path: a 24-byte edge and an 8-byte key per synapse. */
-    assert_true(e.build_peak_extra == 12 * 32);
-    assert_true(e.build_peak == 11 * 8 + 12 * 4 + 12 * 32);
+    /* generic path, constant weight and delay: a 24-byte edge per synapse (the whole owned set
+     * is one piece), no keys. */
+    assert_true(e.build_peak_extra == 12 * 24);
+    assert_true(e.build_peak == 11 * 8 + 12 * 4 + 12 * 24);
     /* 8 neurons, one channel, delay 1 step: min_delay 1, ring_len 2. */
     assert_true(e.neurons == neuron_bytes(8, 1, 1, 2, 1));
     assert_true(e.ring == 8 * 1 * 2 * r);
@@ -133,7 +134,8 @@ static void test_fixed_prob_expected_value(void **state)
     double r = sizeof(snn_real), per = 4 + r + 2;
     assert_true(fabs(e.n_synapses - 0.1 * (200 * 200 - 200)) < 1e-6);
     assert_true(fabs(e.synapses - (2 * 201 * 8 + 3980 * per)) < 1e-6);
-    /* The threads build in parallel: both threads' temporaries count. */
+    /* The threads build in parallel: both threads' temporaries count; per-synapse draws keep
+     * an 8-byte key per synapse besides the 24-byte edge. */
     assert_true(fabs(e.build_peak_extra - 3980 * 32) < 1e-6);
     assert_true(fabs(e.build_peak - (2 * 201 * 8 + 3980 * (per + 32))) < 1e-6);
     assert_int_equal(m.projs[0].delay_min_steps, 1);
@@ -166,12 +168,12 @@ static void test_rules_expected_counts(void **state)
     double rows = (13 + 13 + 13 + 13 + 10) * 8.0;
     assert_true(fabs(e.synapses - (rows + n * 4)) < 1e-9);
     /* fixed_outdegree with constants takes the direct path: a row of K uint64 scratch only.
-     * The largest temporaries are the A -> A edges. */
-    assert_true(fabs(e.build_peak_extra - 44 * 32) < 1e-9);
+     * The largest temporaries are the A -> A edges (constants: no keys). */
+    assert_true(fabs(e.build_peak_extra - 44 * 24) < 1e-9);
     /* The peak is at the last projection with generic temporaries that is largest on top of
      * those built before it: A -> A (the fourth). */
     double before4 = 13 * 8 + 24 * 4 + 13 * 8 + 30 * 4 + 13 * 8 + 36 * 4;
-    assert_true(fabs(e.build_peak - (before4 + 13 * 8 + 44 * 4 + 44 * 32)) < 1e-9);
+    assert_true(fabs(e.build_peak - (before4 + 13 * 8 + 44 * 4 + 44 * 24)) < 1e-9);
 
     snn_network net;
     snn_error err;
