@@ -27,29 +27,13 @@
 #include "snn/fault.h"
 #include "snn/model.h"
 #include "snn/network.h"
+#include "snn/h5util.h"
 #include "snn/partition.h"
 #include "snn/real.h"
 
 #define CK_PARTIAL_SUFFIX ".partial"
 
 /* ---- errors ------------------------------------------------------------------------------- */
-
-typedef struct {
-    char *buf;
-    size_t len;
-    int found;
-} ck_reason;
-
-static herr_t ck_walk(unsigned n, const H5E_error2_t *e, void *data)
-{
-    ck_reason *r = data;
-    (void)n;
-    if (!r->found && e->desc && e->desc[0]) {
-        snprintf(r->buf, r->len, "%s", e->desc);
-        r->found = 1;
-    }
-    return 0;
-}
 
 /* err = "<path>: <what>: <HDF5's innermost reason>"; returns code. */
 static int ck_h5_fail(snn_error *err, int code, const char *path, const char *fmt, ...)
@@ -61,10 +45,7 @@ static int ck_h5_fail(snn_error *err, int code, const char *path, const char *fm
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    ck_reason r = {reason, sizeof reason, 0};
-    snprintf(reason, sizeof reason, "unknown HDF5 error");
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, ck_walk, &r);
-    H5Eclear2(H5E_DEFAULT);
+    snn_h5_reason(reason, sizeof reason);
     return snn_fail(err, code, "%s: %s: %s", path, what, reason);
 }
 

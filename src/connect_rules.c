@@ -578,7 +578,7 @@ static int rule_one_to_one(gen *g, uint64_t j)
 
 /* ---- checks and dispatch -------------------------------------------------------------------- */
 
-static const char *rule_name(snn_conn_rule rule)
+const char *snn_connect_rule_name(snn_conn_rule rule)
 {
     switch (rule) {
     case SNN_RULE_FIXED_OUTDEGREE:
@@ -795,7 +795,7 @@ static int generate(gen *g)
 int snn_connect_generate(const snn_rule *r, uint32_t seed, uint32_t proj_index,
                          const snn_range *owned, int n_owned, snn_edge_list *list, snn_error *err)
 {
-    const char *rname = rule_name(r->rule);
+    const char *rname = snn_connect_rule_name(r->rule);
     if (proj_index >= (1u << 24))
         return snn_fail(err, SNN_ERR_INTERNAL, "%s: projection index %u beyond 2^24", rname,
                         proj_index);

@@ -25,6 +25,14 @@ static herr_t walk(unsigned n, const H5E_error2_t *e, void *data)
     return 0;
 }
 
+void snn_h5_reason(char *buf, size_t len)
+{
+    h5_reason r = {buf, len, 0};
+    snprintf(buf, len, "unknown HDF5 error");
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk, &r);
+    H5Eclear2(H5E_DEFAULT);
+}
+
 int snn_h5_fail(snn_error *err, int code, const char *fmt, ...)
 {
     char what[SNN_ERROR_MSG_LEN / 2], reason[256];
@@ -32,10 +40,7 @@ int snn_h5_fail(snn_error *err, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    h5_reason r = {reason, sizeof reason, 0};
-    snprintf(reason, sizeof reason, "unknown HDF5 error");
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk, &r);
-    H5Eclear2(H5E_DEFAULT);
+    snn_h5_reason(reason, sizeof reason);
     return snn_fail(err, code, "%s: %s", what, reason);
 }
 

@@ -17,6 +17,7 @@
 #include "snn/spike_writer.h"
 
 #include "snn/fault.h"
+#include "snn/h5util.h"
 #include "snn/partition.h"
 
 #include <errno.h>
@@ -81,32 +82,6 @@ struct snn_spike_writer {
 
 /* ---- error helpers ---------------------------------------------------------------------- */
 
-typedef struct {
-    char *buf;
-    size_t len;
-    int found;
-} spw_reason;
-
-static herr_t spw_walk(unsigned n, const H5E_error2_t *e, void *data)
-{
-    spw_reason *r = data;
-    (void)n;
-    if (!r->found && e->desc && e->desc[0]) {
-        snprintf(r->buf, r->len, "%s", e->desc);
-        r->found = 1;
-    }
-    return 0;
-}
-
-/* The most specific message on HDF5's error stack, which is then cleared. */
-static void spw_h5_reason(char *buf, size_t len)
-{
-    spw_reason r = {buf, len, 0};
-    snprintf(buf, len, "unknown HDF5 error");
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, spw_walk, &r);
-    H5Eclear2(H5E_DEFAULT);
-}
-
 /* err = "<path>: cannot <what>: <HDF5's reason>"; returns SNN_ERR_IO. */
 static int spw_h5_fail(const snn_spike_writer *w, snn_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -117,7 +92,7 @@ static int spw_h5_fail(const snn_spike_writer *w, snn_error *err, const char *fm
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    spw_h5_reason(reason, sizeof reason);
+    snn_h5_reason(reason, sizeof reason);
     return snn_fail(err, SNN_ERR_IO, "%s: cannot %s: %s", w->path, what, reason);
 }
 

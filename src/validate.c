@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "snn/connect.h"
 #include "snn/estimate.h"
 
 /* Neurons that are in both the pre and the post index space (autapse candidates). */
@@ -48,28 +49,6 @@ double snn_validate_synapses(const snn_model *m, int p, int *exact)
     }
 }
 
-static const char *rule_name(snn_conn_rule rule)
-{
-    switch (rule) {
-    case SNN_RULE_FIXED_OUTDEGREE:
-        return "fixed_outdegree";
-    case SNN_RULE_FIXED_PROB:
-        return "fixed_prob";
-    case SNN_RULE_FIXED_INDEGREE:
-        return "fixed_indegree";
-    case SNN_RULE_FIXED_TOTAL_NUMBER:
-        return "fixed_total_number";
-    case SNN_RULE_ALL_TO_ALL:
-        return "all_to_all";
-    case SNN_RULE_ONE_TO_ONE:
-        return "one_to_one";
-    case SNN_RULE_FROM_FILE:
-        return "from_file";
-    default:
-        return "other";
-    }
-}
-
 static void print_report(const snn_model *m, int ranks, int n_threads, double estimate,
                          const char *const *overrides, int n_overrides, FILE *out)
 {
@@ -91,8 +70,8 @@ static void print_report(const snn_model *m, int ranks, int n_threads, double es
         double n = snn_validate_synapses(m, p, &exact);
         total += n;
         all_exact &= exact;
-        fprintf(out, "%-24s %-20s %16.*f%s\n", pr->name, rule_name(pr->rule), exact ? 0 : 1, n,
-                exact ? "" : " (expected)");
+        fprintf(out, "%-24s %-20s %16.*f%s\n", pr->name, snn_connect_rule_name(pr->rule),
+                exact ? 0 : 1, n, exact ? "" : " (expected)");
         int lo = pr->delay_min_steps > 0 ? pr->delay_min_steps : pr->delay_steps;
         int hi = pr->delay_max_steps > pr->delay_steps ? pr->delay_max_steps : pr->delay_steps;
         if (p == 0 || lo < dmin)

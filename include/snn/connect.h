@@ -116,4 +116,7 @@ uint64_t snn_index_to_gid(const snn_range *gids, int n_ranges, uint64_t i);
 /* Index of global id gid in an index space given as gid ranges, or UINT64_MAX if absent. */
 uint64_t snn_gid_to_index(const snn_range *gids, int n_ranges, uint64_t gid);
 
+/* The rule's name as the config writes it ("fixed_outdegree", ...). */
+const char *snn_connect_rule_name(snn_conn_rule rule);
+
 #endif
