@@ -193,12 +193,25 @@ static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_s
                 for (uint32_t j = 0; j < len; j++)
                     v[j] = I[j];
         }
+        /* Spikes and NaN/inf are rare: flag them in one vectorisable pass, then visit only the
+         * groups of 8 neurons that hold a flag, in ascending order as before. */
+        unsigned char flag[UPDATE_CHUNK];
         for (uint32_t j = 0; j < len; j++) {
             const snn_real Vn = v[j];
-            if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
-                note_bad(ts, i0 + j, n);
-            if (Vn >= lif.V_th)
-                record_spike(ts, sg, i0 + j, n, k);
+            flag[j] = (unsigned char)((Vn >= lif.V_th) | (Vn - Vn != 0));
+        }
+        for (uint32_t j = len; j % 8 != 0; j++)
+            flag[j] = 0;
+        for (uint32_t j8 = 0; j8 < len; j8 += 8) {
+            uint64_t any;
+            memcpy(&any, flag + j8, sizeof any);
+            for (uint32_t j = j8; any && j < j8 + 8 && j < len; j++) {
+                const snn_real Vn = v[j];
+                if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
+                    note_bad(ts, i0 + j, n);
+                if (Vn >= lif.V_th)
+                    record_spike(ts, sg, i0 + j, n, k);
+            }
         }
     }
 }
