@@ -486,12 +486,14 @@ static int index_intervals(const snn_model *m, int p, edge_pop *e, snn_range t, 
         if (nr[2 * i] == nr[2 * i + 1]) /* no edges */
             continue;
         if (nr[2 * i] > nr[2 * i + 1] || nr[2 * i + 1] > e->index_ranges) {
+            int rc =
+                snn_fail(err, SNN_ERR_CONFIG,
+                         "%s: indices/target_to_source/node_id_to_ranges[%llu] = [%llu, %llu): "
+                         "expected start <= end <= %llu (the rows of range_to_edge_id)",
+                         at, (unsigned long long)(t.begin + i), (unsigned long long)nr[2 * i],
+                         (unsigned long long)nr[2 * i + 1], (unsigned long long)e->index_ranges);
             free(nr);
-            return snn_fail(err, SNN_ERR_CONFIG,
-                            "%s: indices/target_to_source/node_id_to_ranges[%llu] = [%llu, %llu): "
-                            "expected start <= end <= %llu (the rows of range_to_edge_id)",
-                            at, (unsigned long long)(t.begin + i), (unsigned long long)nr[2 * i],
-                            (unsigned long long)nr[2 * i + 1], (unsigned long long)e->index_ranges);
+            return rc;
         }
         lo = nr[2 * i] < lo ? nr[2 * i] : lo;
         hi = nr[2 * i + 1] > hi ? nr[2 * i + 1] : hi;
