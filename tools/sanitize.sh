@@ -5,7 +5,7 @@
 #
 # Builds the library, snn_mpi and every test in build-asan (Debug, -DSNN_SANITIZE=address,undefined,
 # with the fault-injection tests: -DSNN_FAULT_INJECTION=ON) and runs every ctest test there but
-# run_estimate (see below). Every sanitizer report is fatal:
+# the tests listed in `skip` below. Every sanitizer report is fatal:
 #  - ASan/LSan errors exit with status 86, UBSan errors (-fno-sanitize-recover) with 87, so a test
 #    that expects a particular non-zero status (bad input, usage errors) fails on them too;
 #  - afterwards the ctest logs and every test's work directory (captured stderr of snn_mpi) are
@@ -44,8 +44,11 @@ serial="^($serial)\$"
 # run_estimate compares the memory estimate with the measured peak RSS, which under ASan also
 # holds shadow memory, redzones and the free quarantine (51 MB instead of 22 MB on ei_balanced):
 # not a meaningful check here. The same networks run under ASan in run_examples/run_determinism.
-# run_slurm tests the jobs/ scripts against SLURM daemons; the binary it runs is covered above.
-skip="^(run_estimate|run_slurm)\$"
+# run_slurm tests the jobs/ scripts against SLURM daemons; run_scaling_tools, run_exchange_bench,
+# run_tools and run_config_doc test Python/shell tools and the docs (the snn_mpi runs inside them
+# repeat configs that run_examples and run_determinism already run here): the C code they reach
+# is covered by the other tests, and skipping them keeps tools/test.sh under 20 minutes.
+skip="^(run_estimate|run_slurm|run_scaling_tools|run_exchange_bench|run_tools|run_config_doc)\$"
 
 rm -rf "$build"/tests/*.work "$build"/sanitize-*.log
 start=$(date +%s)
@@ -56,7 +59,7 @@ ASAN_OPTIONS="$asan" ctest --test-dir "$build" --output-on-failure -R "$serial" 
 echo "== sanitize: every other test (MPI unit tests, whole-program and fault-injection tests)"
 ASAN_OPTIONS="$asan:fast_unwind_on_malloc=0" ctest --test-dir "$build" --output-on-failure \
     -E "$serial|$skip" -O "$root/$build/sanitize-mpi.log" || status=$?
-echo "== sanitize: ctest took $(($(date +%s) - start)) s (skipped: run_estimate, run_slurm, see above)"
+echo "== sanitize: ctest took $(($(date +%s) - start)) s (skipped: $skip, see above)"
 
 # Belt and braces: any report anywhere in the tests' output is a failure.
 pattern='ERROR: (Address|Leak)Sanitizer|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer|: runtime error: '

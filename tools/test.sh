@@ -3,7 +3,7 @@
 #  1. the default build (gcc, single precision): every unit, MPI and whole-program test;
 #  2. a double-precision build: the model and simulation unit tests;
 #  3. a clang build with -Werror, to keep the code warning-free under both compilers;
-#  4. the config fuzzer: its regression inputs, then 120 s of fuzzing (libFuzzer, ASan, UBSan);
+#  4. the config fuzzer: its regression inputs, then 60 s of fuzzing (libFuzzer, ASan, UBSan);
 #  5. the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan), and a
 #     valgrind memcheck of the tutorial network on 2 ranks (build-valgrind).
 set -eu
@@ -25,7 +25,7 @@ cmake --build build-test-clang -j "$jobs"
 echo "clang build: warning-free"
 
 bash tools/fuzz.sh --replay
-bash tools/fuzz.sh 120
+bash tools/fuzz.sh 60
 
 bash tools/sanitize.sh
 bash tools/valgrind.sh
