@@ -54,6 +54,18 @@ static int plain_outdegree(const snn_projection *pr)
 
 /* Expected synapses of projection pr onto `owned` posts, `self` of which are also pre neurons
  * (candidates for autapses). */
+/* Thread-local index of population q's first neuron on thread t: the thread stores its slices
+ * population after population (network.h). */
+static uint64_t local_begin(const snn_model *m, int q, int rank, int n_ranks, int n_threads, int t)
+{
+    uint64_t b = 0;
+    for (int p = 0; p < q; p++) {
+        snn_range s = snn_network_slice(m, p, rank, n_ranks, n_threads, t);
+        b += s.end - s.begin;
+    }
+    return b;
+}
+
 static double expected_synapses(const snn_projection *pr, double owned, double self)
 {
     double n_pre = (double)pr->pre_size, n_post = (double)pr->post_size;
@@ -136,19 +148,37 @@ int snn_estimate_rank(const snn_model *m, int rank, int n_ranks, int n_threads, 
         for (int p = 0; p < m->n_projs; p++) {
             const snn_projection *pr = &m->projs[p];
             double owned = 0, self = 0;
+            uint64_t span_lo = UINT64_MAX, span_hi = 0;
             for (int j = 0; j < pr->n_post; j++) {
                 int q = pr->post[j];
                 snn_range s = snn_network_slice(m, q, rank, n_ranks, n_threads, t);
                 owned += (double)(s.end - s.begin);
                 if (listed(pr->pre, pr->n_pre, q))
                     self += (double)(s.end - s.begin);
+                if (s.end > s.begin) {
+                    uint64_t lb = local_begin(m, q, rank, n_ranks, n_threads, t);
+                    span_lo = lb < span_lo ? lb : span_lo;
+                    span_hi = lb + (s.end - s.begin) > span_hi ? lb + (s.end - s.begin) : span_hi;
+                }
             }
             double k = expected_synapses(pr, owned, self);
             out->n_synapses += k;
-            double per_syn = sizeof(uint32_t) +
-                             (pr->weight_std > 0 || pr->file_weights ? real : 0) +
-                             (pr->delay_std > 0 || pr->file_delays ? sizeof(uint16_t) : 0);
-            double bytes = ((double)pr->pre_size + 1) * sizeof(uint64_t) + k * per_syn;
+            int per_w = pr->weight_std > 0 || pr->file_weights,
+                per_d = pr->delay_std > 0 || pr->file_delays;
+            /* Built wide (4-byte targets, 2-byte delays), then narrowed (synapse_store.h): the
+             * projection under construction holds both forms for a moment. */
+            double wide = sizeof(uint32_t) + (per_w ? real : 0) + (per_d ? sizeof(uint16_t) : 0);
+            uint64_t span = span_hi > span_lo ? span_hi - span_lo : 0;
+            /* The largest narrow array made while the wide ones exist: the 2-byte targets, else
+             * the 1-byte delays (made after the wide targets are gone). */
+            double target_bytes = snn_synapses_bytes_per_synapse(span, 0, 0, 0);
+            double narrow =
+                target_bytes < sizeof(uint32_t) ? target_bytes : (per_d && max_delay < 256 ? 1 : 0);
+            double per_syn =
+                snn_synapses_bytes_per_synapse(span, per_w, per_d, (uint64_t)max_delay);
+            double rows = ((double)pr->pre_size + 1) * sizeof(uint64_t);
+            double bytes = rows + k * per_syn;
+            double building = rows + k * wide;
             /* Generic path: a key per synapse when weights or delays are drawn per synapse,
              * and the edge list (pre, post, key): one piece's (build_pieces.h) for generated
              * rules, the whole owned set for from_file; the direct fixed_outdegree path: one
@@ -168,8 +198,10 @@ int snn_estimate_rank(const snn_model *m, int rank, int n_ranks, int n_threads, 
             if (pr->rule == SNN_RULE_FROM_FILE)
                 files += k * (2 * sizeof(uint64_t) + (pr->file_weights ? real : 0) +
                               (pr->file_delays ? sizeof(uint16_t) : 0));
-            if (built + bytes + extra > peak)
-                peak = built + bytes + extra;
+            if (built + building + extra > peak)
+                peak = built + building + extra;
+            if (built + building + k * narrow > peak)
+                peak = built + building + k * narrow;
             if (extra > extra_max)
                 extra_max = extra;
             built += bytes;

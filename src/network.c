@@ -483,10 +483,14 @@ static int build_thread(snn_network *net, int t, snn_error *err)
         return snn_fail(err, SNN_ERR_NOMEM, "rank %d: cannot allocate the network (injected fault)",
                         net->rank);
     int status = alloc_neurons(net, ts, t, err);
-    for (int p = 0; status == SNN_OK && p < net->model->n_projs; p++)
+    for (int p = 0; status == SNN_OK && p < net->model->n_projs; p++) {
         status = is_plain_outdegree(&net->model->projs[p])
                      ? build_projection(net, ts, p, t, err)
                      : build_projection_generic(net, ts, p, t, err);
+        if (status == SNN_OK)
+            status = snn_synapses_compact(&ts->syn[p],
+                                          ts->syn[p].row[net->model->projs[p].pre_size], err);
+    }
     return status;
 }
 
@@ -727,12 +731,8 @@ void snn_network_free(snn_network *net)
         for (int t = 0; t < net->n_threads; t++) {
             snn_thread_state *ts = &net->thr[t];
             if (ts->syn)
-                for (int p = 0; p < net->model->n_projs; p++) {
-                    free(ts->syn[p].row);
-                    free(ts->syn[p].target);
-                    free(ts->syn[p].weight);
-                    free(ts->syn[p].delay);
-                }
+                for (int p = 0; p < net->model->n_projs; p++)
+                    snn_synapses_free(&ts->syn[p]);
             free(ts->syn);
             free(ts->segs);
             free(ts->V);

@@ -260,7 +260,7 @@ static void visit(const snn_network *net, int p, int a, int b, rank_edges *re, i
         for (uint64_t i = 0; i < n_pre; i++) {
             uint64_t pre = (uint64_t)pb + i;
             for (uint64_t k = sy->row[pre]; k < sy->row[pre + 1]; k++) {
-                uint32_t tl = sy->target[k];
+                uint32_t tl = snn_syn_target(sy, k);
                 if (tl < sg->begin || tl >= sg->end)
                     continue;
                 uint64_t j = base + (tl - sg->begin);
@@ -272,9 +272,7 @@ static void visit(const snn_network *net, int p, int a, int b, rank_edges *re, i
                 re->src[e] = i;
                 re->tgt[e] = re->targets.begin + j;
                 re->w[e] = sy->weight ? sy->weight[k] : (snn_real)pr->weight;
-                re->d[e] =
-                    (double)(sy->delay ? (uint64_t)sy->delay[k] : (uint64_t)pr->delay_steps) *
-                    m->run.dt;
+                re->d[e] = (double)snn_syn_delay(sy, k, (uint32_t)pr->delay_steps) * m->run.dt;
             }
         }
     }

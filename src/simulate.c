@@ -307,6 +307,76 @@ static void update_thread(const snn_network *net, snn_thread_state *ts, uint64_t
     }
 }
 
+/* One row's synapses k..end into the ring. TGT and W are expressions of k; with DLY (an
+ * expression of k) the arrival goes to slot + delay, else to buf. slot + d < 2 L (d <= max_delay
+ * < L): one conditional subtraction, no modulo. */
+#define DELIVER_ROW(TGT, W)                                                                        \
+    do {                                                                                           \
+        for (; k < end; k++)                                                                       \
+            buf[TGT] += (W);                                                                       \
+    } while (0)
+#define DELIVER_ROW_DELAYED(TGT, DLY, W)                                                           \
+    do {                                                                                           \
+        for (; k < end; k++) {                                                                     \
+            size_t r_ = slot + (DLY);                                                              \
+            r_ = r_ >= L ? r_ - L : r_;                                                            \
+            ring[r_ * N + (TGT)] += (W);                                                           \
+        }                                                                                          \
+    } while (0)
+
+/* The row's synapses [k, end) into buf (constant delay) or into the ring at slot + delay, in row
+ * order, dispatched once per row on the store's widths (synapse_store.h). */
+static void deliver_row(const snn_synapses *sy, uint64_t k, uint64_t end, snn_real w,
+                        snn_real *restrict buf, snn_real *restrict ring, size_t slot, size_t L,
+                        size_t N)
+{
+    const snn_real *restrict wk = sy->weight;
+    if (sy->target16) {
+        const uint16_t *restrict t = sy->target16;
+        buf += sy->target_base;
+        ring += sy->target_base;
+        if (sy->delay8) {
+            const uint8_t *restrict d = sy->delay8;
+            if (wk)
+                DELIVER_ROW_DELAYED(t[k], d[k], wk[k]);
+            else
+                DELIVER_ROW_DELAYED(t[k], d[k], w);
+        } else if (sy->delay) {
+            const uint16_t *restrict d = sy->delay;
+            if (wk)
+                DELIVER_ROW_DELAYED(t[k], d[k], wk[k]);
+            else
+                DELIVER_ROW_DELAYED(t[k], d[k], w);
+        } else if (wk) {
+            DELIVER_ROW(t[k], wk[k]);
+        } else {
+            DELIVER_ROW(t[k], w);
+        }
+        return;
+    }
+    const uint32_t *restrict t = sy->target;
+    if (sy->delay8) {
+        const uint8_t *restrict d = sy->delay8;
+        if (wk)
+            DELIVER_ROW_DELAYED(t[k], d[k], wk[k]);
+        else
+            DELIVER_ROW_DELAYED(t[k], d[k], w);
+    } else if (sy->delay) {
+        const uint16_t *restrict d = sy->delay;
+        if (wk)
+            DELIVER_ROW_DELAYED(t[k], d[k], wk[k]);
+        else
+            DELIVER_ROW_DELAYED(t[k], d[k], w);
+    } else if (wk) {
+        DELIVER_ROW(t[k], wk[k]);
+    } else {
+        DELIVER_ROW(t[k], w);
+    }
+}
+
+#undef DELIVER_ROW
+#undef DELIVER_ROW_DELAYED
+
 /* Step 5 for one thread and the spikes of one step n: the weights of its synapses into slot
  * n + delay, in canonical order (projection, then ascending presynaptic global id, then row
  * order). */
@@ -324,9 +394,6 @@ static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t 
         const int64_t *pb = net->pre_base + (size_t)p * (size_t)m->n_pops;
         const snn_synapses *sy = &ts->syn[p];
         const uint64_t *restrict row = sy->row;
-        const uint32_t *restrict tgt = sy->target;
-        const snn_real *restrict wk = sy->weight;
-        const uint16_t *restrict dk = sy->delay;
         snn_real *restrict buf = ring_c + (size_t)((n + (uint64_t)pr->delay_steps) % L) * N;
         const size_t slot = (size_t)(n % L);
         for (size_t s = 0; s < ns; s++) {
@@ -336,21 +403,7 @@ static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t 
             uint64_t pre = (uint64_t)pb[q] + (gids[s] - m->pops[q].offset);
             uint64_t k = row[pre], end = row[pre + 1];
             ts->n_events += end - k;
-            if (!dk) {
-                if (!wk)
-                    for (; k < end; k++)
-                        buf[tgt[k]] += w;
-                else
-                    for (; k < end; k++)
-                        buf[tgt[k]] += wk[k];
-            } else {
-                /* slot + d < 2 L (d <= max_delay < L): one conditional subtraction, no modulo */
-                for (; k < end; k++) {
-                    size_t r = slot + dk[k];
-                    r = r >= (size_t)L ? r - (size_t)L : r;
-                    ring_c[r * N + tgt[k]] += wk ? wk[k] : w;
-                }
-            }
+            deliver_row(sy, k, end, w, buf, ring_c, slot, (size_t)L, (size_t)N);
         }
     }
 }

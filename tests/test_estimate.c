@@ -102,10 +102,20 @@ static void test_fixed_indegree_exact_bytes(void **state)
     estimate(&m, 1, 2, 1, &e);
     double r = sizeof(snn_real);
     assert_true(e.n_synapses == 12);
-    /* row: (pre_size + 1) uint64; a uint32 target per synapse. */
-    assert_true(e.synapses == 11 * 8 + 12 * 4);
+    /* row: (pre_size + 1) uint64; a 2-byte target offset per synapse (3 targets span far less
+     * than 65,536 local indices; synapse_store.h). */
+    assert_true(e.synapses == 11 * 8 + 12 * 2);
+    /* The real build stores exactly that. */
+    {
+        snn_network b;
+        snn_error berr;
+        assert_int_equal(snn_network_build(&b, &m, 1, 2, 1, &berr), SNN_OK);
+        assert_non_null(b.thr[0].syn[0].target16);
+        assert_true(snn_synapses_bytes(&b.thr[0].syn[0], 12, 10) == 11 * 8 + 12 * 2);
+        snn_network_free(&b);
+    }
     /* generic path, constant weight and delay: a 24-byte edge per synapse (the whole owned set
-     * is one piece), no keys. */
+     * is one piece), no keys, on top of the wide (4-byte) targets of the build. */
     assert_true(e.build_peak_extra == 12 * 24);
     assert_true(e.build_peak == 11 * 8 + 12 * 4 + 12 * 24);
     /* 8 neurons, one channel, delay 1 step: min_delay 1, ring_len 2. */
@@ -122,8 +132,9 @@ static void test_fixed_indegree_exact_bytes(void **state)
 }
 
 /* fixed_prob A(200) -> A with autapses off, normal weights and delays, one rank, 2 threads:
- * expected p * (200 * 200 - 200) synapses of 4 + sizeof(snn_real) + 2 bytes; each thread owns
- * 100 posts, and its rows cost 201 uint64. Delays up to max 3 ms: ring_len 30 + 1 steps. */
+ * expected p * (200 * 200 - 200) synapses, stored in 2 (target offset) + sizeof(snn_real) + 1
+ * (delay < 256 steps) bytes and built in 4 + sizeof(snn_real) + 2; each thread owns 100 posts,
+ * and its rows cost 201 uint64. Delays up to max 3 ms: ring_len 30 + 1 steps. */
 static void test_fixed_prob_expected_value(void **state)
 {
     (void)state;
@@ -131,13 +142,13 @@ static void test_fixed_prob_expected_value(void **state)
     load(&m, prob_cfg);
     snn_estimate e;
     estimate(&m, 0, 1, 2, &e);
-    double r = sizeof(snn_real), per = 4 + r + 2;
+    double r = sizeof(snn_real), per = 2 + r + 1, wide = 4 + r + 2;
     assert_true(fabs(e.n_synapses - 0.1 * (200 * 200 - 200)) < 1e-6);
     assert_true(fabs(e.synapses - (2 * 201 * 8 + 3980 * per)) < 1e-6);
     /* The threads build in parallel: both threads' temporaries count; per-synapse draws keep
      * an 8-byte key per synapse besides the 24-byte edge. */
     assert_true(fabs(e.build_peak_extra - 3980 * 32) < 1e-6);
-    assert_true(fabs(e.build_peak - (2 * 201 * 8 + 3980 * (per + 32))) < 1e-6);
+    assert_true(fabs(e.build_peak - (2 * 201 * 8 + 3980 * (wide + 32))) < 1e-6);
     assert_int_equal(m.projs[0].delay_min_steps, 1);
     assert_int_equal(m.projs[0].delay_max_steps, 30);
     assert_true(e.ring == 200 * 31 * r);
@@ -148,6 +159,16 @@ static void test_fixed_prob_expected_value(void **state)
     snn_error err;
     assert_int_equal(snn_network_build(&net, &m, 0, 1, 2, &err), SNN_OK);
     assert_true(fabs((double)net.n_syn_local - e.n_synapses) < 5 * 59.9);
+    /* ... stored narrow, in exactly the estimate's bytes per synapse. */
+    size_t held = 0;
+    for (int t = 0; t < 2; t++) {
+        const snn_synapses *sy = &net.thr[t].syn[0];
+        assert_non_null(sy->target16);
+        assert_non_null(sy->delay8);
+        assert_non_null(sy->weight);
+        held += snn_synapses_bytes(sy, sy->row[200], 200);
+    }
+    assert_true(fabs((double)held - (2 * 201 * 8 + (double)net.n_syn_local * per)) < 1e-6);
     snn_network_free(&net);
     snn_model_free(&m);
 }
@@ -166,13 +187,13 @@ static void test_rules_expected_counts(void **state)
     double n = 24 + 30 + 36 + 44 + 3;
     assert_true(fabs(e.n_synapses - n) < 1e-9);
     double rows = (13 + 13 + 13 + 13 + 10) * 8.0;
-    assert_true(fabs(e.synapses - (rows + n * 4)) < 1e-9);
+    assert_true(fabs(e.synapses - (rows + n * 2)) < 1e-9);
     /* fixed_outdegree with constants takes the direct path: a row of K uint64 scratch only.
      * The largest temporaries are the A -> A edges (constants: no keys). */
     assert_true(fabs(e.build_peak_extra - 44 * 24) < 1e-9);
     /* The peak is at the last projection with generic temporaries that is largest on top of
      * those built before it: A -> A (the fourth). */
-    double before4 = 13 * 8 + 24 * 4 + 13 * 8 + 30 * 4 + 13 * 8 + 36 * 4;
+    double before4 = 13 * 8 + 24 * 2 + 13 * 8 + 30 * 2 + 13 * 8 + 36 * 2;
     assert_true(fabs(e.build_peak - (before4 + 13 * 8 + 44 * 4 + 44 * 24)) < 1e-9);
 
     snn_network net;

@@ -60,47 +60,115 @@ static const snn_thread_state *thr(const fixture *f)
     return &f->net.thr[0];
 }
 
+typedef struct {
+    size_t idx; /* slot * N + target */
+    uint64_t k; /* synapse position: ties keep row order */
+    double w;
+} arrival;
+
+static int cmp_arrival(const void *a, const void *b)
+{
+    const arrival *x = a, *y = b;
+    if (x->idx != y->idx)
+        return x->idx < y->idx ? -1 : 1;
+    return (x->k > y->k) - (x->k < y->k);
+}
+
 /* One driver neuron A spikes once (initial V above threshold, then a strong hyperpolarising
- * rest); its 200 synapses onto B carry drawn delays. After step 0's delivery, the ring buffer
- * slot d of each target must hold exactly w times the number of its synapses with delay d. */
+ * rest); its n_syn synapses onto B (n_post neurons) carry drawn delays (normal mean/std, max
+ * dmax, all in ms, at time step dt) and, with wstd > 0, drawn weights. After step 0's delivery,
+ * the ring buffer slot d of each target must hold exactly the sum of the weights of its synapses
+ * with delay d, and every other slot must be empty. The expectation is built from the synapse
+ * list alone (sorted arrivals), independently of the delivery loop. t16 and d8 say which
+ * storage widths the network must have chosen (synapse_store.h), so each delivery variant runs. */
+static void check_drawn_delays(const char *dt, int n_post, int n_syn, const char *mean,
+                               const char *std, const char *dmax, double wstd, int t16, int d8,
+                               int max_delay)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "run = { dt = \"%s ms\"; duration = \"1 ms\"; seed = 3; };\n"
+             "populations = (\n"
+             "{ name = \"A\"; size = 1; params = { V_rest = \"-90 mV\"; V_th = \"-50 mV\";"
+             "  V_reset = \"-90 mV\"; tau = \"10 ms\"; }; V_init = \"-40 mV\"; },\n"
+             "{ name = \"B\"; size = %d; params = { V_rest = \"-70 mV\"; V_th = \"0 mV\";"
+             "  V_reset = \"-70 mV\"; tau = \"10 ms\"; }; V_init = \"-70 mV\"; });\n"
+             "projections = ({ pre = \"A\"; post = \"B\";"
+             "  rule = { type = \"fixed_outdegree\"; n = %d; };"
+             "  weight = { mean = \"0.25 mS\"; std = \"%g mS\"; };"
+             "  synapse = { type = \"expon\"; tau = \"2 ms\"; }; output = { type = \"cuba\"; };"
+             "  delay = { mean = \"%s ms\"; std = \"%s ms\"; max = \"%s ms\"; }; });",
+             dt, n_post, n_syn, wstd, mean, std, dmax);
+    fixture f;
+    setup_text(&f, text, 1);
+    const snn_thread_state *ts = thr(&f);
+    const snn_synapses *sy = &ts->syn[0];
+    assert_true((sy->target16 != NULL) == t16);
+    assert_true((sy->target != NULL) == !t16);
+    assert_true((sy->delay8 != NULL) == d8);
+    assert_true((sy->delay != NULL) == !d8);
+    assert_true((sy->weight != NULL) == (wstd > 0));
+    assert_int_equal(sy->row[1] - sy->row[0], n_syn);
+    size_t L = (size_t)f.net.ring_len, N = ts->n;
+    assert_int_equal(f.net.max_delay, max_delay);
+    arrival *a = malloc((size_t)n_syn * sizeof *a);
+    assert_non_null(a);
+    int seen_long = 0, seen_short = 0;
+    for (int k = 0; k < n_syn; k++) {
+        uint32_t d = snn_syn_delay(sy, (uint64_t)k, 0), t = snn_syn_target(sy, (uint64_t)k);
+        assert_in_range(d, 1, (uint32_t)max_delay);
+        assert_in_range(t, 1, (uint32_t)n_post); /* B follows A on the thread */
+        seen_long |= (int)d >= max_delay * 5 / 6;
+        seen_short |= (int)d <= max_delay / 6;
+        a[k] = (arrival){d % L * N + t, (uint64_t)k, sy->weight ? (double)sy->weight[k] : 0.25};
+    }
+    assert_true(seen_long && seen_short); /* the draws really spread */
+    qsort(a, (size_t)n_syn, sizeof *a, cmp_arrival);
+    size_t distinct = 0;
+    for (int k = 0; k < n_syn;) {
+        double sum = 0;
+        int j = k;
+        for (; j < n_syn && a[j].idx == a[k].idx; j++)
+            sum += a[j].w;
+        assert_true(fabs(ts->ring[a[k].idx] - sum) < 1e-6 * sum);
+        distinct++;
+        k = j;
+    }
+    size_t nonzero = 0;
+    for (size_t i = 0; i < L * N; i++)
+        nonzero += ts->ring[i] != 0;
+    assert_int_equal(nonzero, distinct);
+    free(a);
+    teardown(&f);
+}
+
+/* 2-byte targets, 1-byte delays (30 steps at most), constant weight. */
 static void test_drawn_delays_fill_the_right_slots(void **state)
 {
     (void)state;
-    fixture f;
-    setup_text(&f,
-               "run = { dt = \"0.1 ms\"; duration = \"1 ms\"; seed = 3; };\n"
-               "populations = (\n"
-               "{ name = \"A\"; size = 1; params = { V_rest = \"-90 mV\"; V_th = \"-50 mV\";"
-               "  V_reset = \"-90 mV\"; tau = \"10 ms\"; }; V_init = \"-40 mV\"; },\n"
-               "{ name = \"B\"; size = 50; params = { V_rest = \"-70 mV\"; V_th = \"0 mV\";"
-               "  V_reset = \"-70 mV\"; tau = \"10 ms\"; }; V_init = \"-70 mV\"; });\n"
-               "projections = ({ pre = \"A\"; post = \"B\";"
-               "  rule = { type = \"fixed_outdegree\"; n = 200; }; weight = \"0.25 mS\";"
-               "  synapse = { type = \"expon\"; tau = \"2 ms\"; }; output = { type = \"cuba\"; };"
-               "  delay = { mean = \"1.5 ms\"; std = \"0.75 ms\"; max = \"3 ms\"; }; });",
-               1);
-    const snn_thread_state *ts = thr(&f);
-    const snn_synapses *sy = &ts->syn[0];
-    assert_non_null(sy->delay);
-    assert_int_equal(sy->row[1] - sy->row[0], 200);
-    int L = f.net.ring_len, N = (int)ts->n, seen_long = 0, seen_short = 0;
-    assert_int_equal(f.net.min_delay, 1);
-    assert_int_equal(f.net.max_delay, 30);
-    double *expect = calloc((size_t)L * (size_t)N, sizeof *expect);
-    assert_non_null(expect);
-    for (uint64_t k = 0; k < 200; k++) {
-        assert_in_range(sy->delay[k], 1, 30);
-        seen_long |= sy->delay[k] >= 25;
-        seen_short |= sy->delay[k] <= 5;
-        expect[(size_t)sy->delay[k] % (size_t)L * (size_t)N + sy->target[k]] += 0.25;
-    }
-    assert_true(seen_long && seen_short); /* the draws really spread */
-    for (int s = 0; s < L; s++)
-        for (int i = 0; i < N; i++)
-            assert_true(fabs(ts->ring[(size_t)s * (size_t)N + (size_t)i] -
-                             expect[(size_t)s * (size_t)N + (size_t)i]) < 1e-6);
-    free(expect);
-    teardown(&f);
+    check_drawn_delays("0.1", 50, 200, "1.5", "0.75", "3", 0, 1, 1, 30);
+}
+
+/* 2-byte targets, 2-byte delays (up to 300 steps of 0.01 ms), drawn weights. */
+static void test_long_delays_two_byte_slots(void **state)
+{
+    (void)state;
+    check_drawn_delays("0.01", 50, 400, "1.5", "0.75", "3", 0.05, 1, 0, 300);
+}
+
+/* 4-byte targets (70,000 post neurons span more than 65,536 local indices), 1-byte delays,
+ * drawn weights. */
+static void test_wide_targets_one_byte_delays(void **state)
+{
+    (void)state;
+    check_drawn_delays("0.1", 70000, 20000, "1.5", "0.75", "3", 0.05, 0, 1, 30);
+}
+
+/* 4-byte targets and 2-byte delays: 70,000 post neurons, delays up to 300 steps. */
+static void test_wide_targets_two_byte_delays(void **state)
+{
+    (void)state;
+    check_drawn_delays("0.1", 70000, 20000, "15", "7.5", "30", 0, 0, 0, 300);
 }
 
 /* Poisson input with an expon synapse: after step 1, g = count * w exactly, with count ~
@@ -262,6 +330,9 @@ int main(int argc, char **argv)
     MPI_Init(&argc, &argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drawn_delays_fill_the_right_slots),
+        cmocka_unit_test(test_long_delays_two_byte_slots),
+        cmocka_unit_test(test_wide_targets_one_byte_delays),
+        cmocka_unit_test(test_wide_targets_two_byte_delays),
         cmocka_unit_test(test_poisson_input_counts),
         cmocka_unit_test(test_step_current_switches_on_time),
         cmocka_unit_test(test_dc_equivalent_joins_constant_current),

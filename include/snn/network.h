@@ -25,6 +25,7 @@
 #include "snn/rng.h"
 #include "snn/model.h"
 #include "snn/real.h"
+#include "snn/synapse_store.h"
 
 /* The neurons of one population held by one thread: thread-local [begin, end). */
 typedef struct {
@@ -33,16 +34,6 @@ typedef struct {
     uint64_t gid_begin; /* global id of the neuron at `begin` */
 } snn_segment;
 
-/* Incoming synapses of one projection on one thread, CSR by presynaptic index. Within a row,
- * synapses are in (post index, key) order, the same for any partition. Weights and delays are
- * stored per synapse only when the projection draws them; otherwise the projection's constant
- * applies. */
-typedef struct {
-    uint64_t *row;    /* [pre_size + 1] */
-    uint32_t *target; /* [n] thread-local neuron indices */
-    snn_real *weight; /* [n] or NULL */
-    uint16_t *delay;  /* [n] delay in steps, or NULL */
-} snn_synapses;
 
 typedef struct {
     uint32_t n;          /* neurons of this thread */
