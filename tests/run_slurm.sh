@@ -56,10 +56,16 @@ id munge >/dev/null 2>&1 || fail "no munge user (Debian's munge package creates 
 mpirun_n 2 -q -o "$WORK/ref" "$SRC/examples/ei_balanced.cfg" || fail "reference run"
 
 # --- munge: own key, socket, pid and log file
+# munged runs as the munge user: its directory must be reachable by that user (a work directory
+# below a 0700 parent, such as a clone in `mktemp -d`, is not) and its socket path short.
 MDIR=$WORK/munge
-if [ ${#MDIR} -gt 80 ]; then TMPSOCK=$(mktemp -d /tmp/snn-munge.XXXXXX); MDIR=$TMPSOCK; fi
 mkdir -p "$MDIR"
 chown munge: "$MDIR" && chmod 755 "$MDIR"
+if [ ${#MDIR} -gt 80 ] || ! runuser -u munge -- test -w "$MDIR"; then
+    TMPSOCK=$(mktemp -d /tmp/snn-munge.XXXXXX)
+    MDIR=$TMPSOCK
+    chown munge: "$MDIR" && chmod 755 "$MDIR"
+fi
 dd if=/dev/urandom of="$MDIR/munge.key" bs=1024 count=1 status=none
 chown munge: "$MDIR/munge.key" && chmod 400 "$MDIR/munge.key"
 MSOCK=$MDIR/munge.socket
