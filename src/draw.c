@@ -102,6 +102,63 @@ int snn_draw_delay_steps(uint32_t seed, uint32_t proj, uint64_t key, double mean
     return n < 1 ? 1 : (int)n;
 }
 
+enum { DRAW_BATCH = 256 };
+
+void snn_draw_weights(uint32_t seed, uint32_t proj, const uint64_t *keys, size_t n, double mean,
+                      double std, snn_real *w)
+{
+    uint64_t word[DRAW_BATCH];
+    for (size_t b = 0; b < n; b += DRAW_BATCH) {
+        size_t len = n - b < DRAW_BATCH ? n - b : DRAW_BATCH;
+        if (std != 0.0)
+            snn_rng_first_words(seed, SNN_RNG_WEIGHT | proj, keys + b, 0, len, word);
+        for (size_t k = 0; k < len; k++) {
+            double z, x = mean;
+            if (std != 0.0) {
+                int ok = snn_normal_from_word(word[k], &z);
+                x = mean + std * z;
+                if (!ok || !(mean > 0.0 ? x > 0.0 : mean < 0.0 ? x < 0.0 : 1))
+                    x = snn_draw_weight(seed, proj, keys[b + k], mean, std);
+            }
+            w[b + k] = (snn_real)x;
+        }
+    }
+}
+
+int snn_draw_delays_steps(uint32_t seed, uint32_t proj, const uint64_t *keys, size_t n, double mean,
+                          double std, double dt, double dmax, int *d)
+{
+    /* The parameter checks of snn_draw_delay_ms, once: the first key's draw makes them. */
+    if (std == 0.0 || n == 0 ||
+        snn_draw_delay_steps(seed, proj, keys[0], mean, std, dt, dmax) < 0) {
+        for (size_t k = 0; k < n; k++)
+            d[k] = snn_draw_delay_steps(seed, proj, keys[k], mean, std, dt, dmax);
+        for (size_t k = 0; k < n; k++)
+            if (d[k] < 0)
+                return -1;
+        return 0;
+    }
+    uint64_t word[DRAW_BATCH];
+    int status = 0;
+    for (size_t b = 0; b < n; b += DRAW_BATCH) {
+        size_t len = n - b < DRAW_BATCH ? n - b : DRAW_BATCH;
+        snn_rng_first_words(seed, SNN_RNG_DELAY | proj, keys + b, 0, len, word);
+        for (size_t k = 0; k < len; k++) {
+            double z, x = 0.0;
+            int ok = snn_normal_from_word(word[k], &z);
+            if (ok)
+                x = mean + std * z;
+            int64_t s = ok && x >= dt && x <= dmax ? snn_time_to_steps(x, dt) : -1;
+            d[b + k] = s >= 1 && s <= INT_MAX ? (int)s
+                       : s == 0
+                           ? 1
+                           : snn_draw_delay_steps(seed, proj, keys[b + k], mean, std, dt, dmax);
+            status |= d[b + k] < 0 ? -1 : 0;
+        }
+    }
+    return status;
+}
+
 uint64_t snn_draw_poisson_count_prepared(uint32_t seed, uint32_t input_index, uint64_t gid,
                                          uint64_t step, const snn_poisson_dist *d)
 {

@@ -436,23 +436,26 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
         if (sy->delay)
             sy->delay[k] = fe->delay[keys[k]];
     }
-    for (uint64_t k = 0; !fe && keys && status == SNN_OK && k < n; k++) {
-        if (sy->weight)
-            sy->weight[k] = (snn_real)snn_draw_weight(m->run.seed, (uint32_t)p, keys[k], pr->weight,
-                                                      pr->weight_std);
-        if (sy->delay) {
-            int d = snn_draw_delay_steps(m->run.seed, (uint32_t)p, keys[k], pr->delay,
-                                         pr->delay_std, m->run.dt, pr->delay_max);
-            if (d < 1 || d > net->max_delay) {
+    if (!fe && keys && status == SNN_OK && sy->weight)
+        snn_draw_weights(m->run.seed, (uint32_t)p, keys, n, pr->weight, pr->weight_std, sy->weight);
+    if (!fe && keys && status == SNN_OK && sy->delay) {
+        enum { CHUNK = 4096 };
+        int d[CHUNK];
+        for (uint64_t b = 0; b < n && status == SNN_OK; b += CHUNK) {
+            size_t len = n - b < CHUNK ? (size_t)(n - b) : CHUNK;
+            int bad = snn_draw_delays_steps(m->run.seed, (uint32_t)p, keys + b, len, pr->delay,
+                                            pr->delay_std, m->run.dt, pr->delay_max, d);
+            for (size_t k = 0; k < len && !bad; k++) {
+                bad = d[k] < 1 || d[k] > net->max_delay;
+                sy->delay[b + k] = (uint16_t)d[k];
+            }
+            if (bad)
                 status = snn_fail(err, SNN_ERR_CONFIG,
                                   "%s:%d: projections[%d].delay: expected a normal(%g ms, %g ms) "
                                   "that can be drawn within [dt, max] = [%g ms, %g ms], got a "
                                   "window holding almost none of it",
                                   m->source, pr->line, p, pr->delay, pr->delay_std, m->run.dt,
                                   pr->delay_max);
-                break;
-            }
-            sy->delay[k] = (uint16_t)d;
         }
     }
     ts->n_syn += n;

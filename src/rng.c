@@ -95,26 +95,29 @@ void snn_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t ou
 
 /* ---- many streams' first block at once ------------------------------------------------------
  *
- * snn_rng_first_bits runs philox() on counters (0, sub, id_lo, id_hi) for consecutive ids. On
- * x86-64 it uses AVX-512F (8 streams per instruction) or AVX2 (4), chosen at run time: each
- * 32-bit word sits in a 64-bit lane, so the round's products are one _mm*_mul_epu32 each (which
- * reads the low halves only: the upper halves may hold garbage until the final mask). Integer
- * arithmetic, so every path gives the same bits as philox(). */
+ * first_words runs philox() on counters (0, sub, id_lo, id_hi) for the ids id0 + i (ids NULL) or
+ * ids[i], and returns each block's first 64-bit word (word0 << 32 | word1, what snn_rng_u64
+ * draws first). On x86-64 it uses AVX-512F (8 streams per instruction) or AVX2 (4), chosen at run
+ * time: each 32-bit word sits in a 64-bit lane, so the round's products are one _mm*_mul_epu32
+ * each (which reads the low halves only: the upper halves may hold garbage until the final mask).
+ * Integer arithmetic, so every path gives the same bits as philox(). */
 
-static inline uint64_t first_bits_scalar(const uint32_t key[2], uint32_t sub, uint64_t id)
+static inline uint64_t first_word_scalar(const uint32_t key[2], uint32_t sub, uint64_t id)
 {
     const uint32_t ctr[4] = {0, sub, (uint32_t)id, (uint32_t)(id >> 32)};
     uint32_t out[4];
     philox(ctr, key, out);
-    return (((uint64_t)out[0] << 32) | out[1]) >> 11;
+    return ((uint64_t)out[0] << 32) | out[1];
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define SNN_HAVE_X86_PHILOX 1
 
-__attribute__((target("avx512f"))) static size_t
-first_bits_avx512(const uint32_t key[2], uint32_t sub, uint64_t id0, size_t n, uint64_t *m)
+__attribute__((target("avx512f"))) static size_t first_words_avx512(const uint32_t key[2],
+                                                                    uint32_t sub, uint64_t id0,
+                                                                    const uint64_t *ids, size_t n,
+                                                                    uint64_t *m)
 {
     const __m512i M0 = _mm512_set1_epi64(PHILOX_M0), M1 = _mm512_set1_epi64(PHILOX_M1);
     const __m512i lo = _mm512_set1_epi64(0xFFFFFFFF),
@@ -127,7 +130,8 @@ first_bits_avx512(const uint32_t key[2], uint32_t sub, uint64_t id0, size_t n, u
     }
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        __m512i id = _mm512_add_epi64(_mm512_set1_epi64((long long)(id0 + i)), lane);
+        __m512i id = ids ? _mm512_loadu_si512((const void *)(ids + i))
+                         : _mm512_add_epi64(_mm512_set1_epi64((long long)(id0 + i)), lane);
         __m512i c0 = _mm512_setzero_si512(), c1 = _mm512_set1_epi64(sub);
         __m512i c2 = _mm512_and_si512(id, lo), c3 = _mm512_srli_epi64(id, 32);
         for (int r = 0; r < 10; r++) {
@@ -138,13 +142,14 @@ first_bits_avx512(const uint32_t key[2], uint32_t sub, uint64_t id0, size_t n, u
             c3 = p0;
         }
         __m512i w = _mm512_or_si512(_mm512_slli_epi64(c0, 32), _mm512_and_si512(c1, lo));
-        _mm512_storeu_si512((void *)(m + i), _mm512_srli_epi64(w, 11));
+        _mm512_storeu_si512((void *)(m + i), w);
     }
     return i;
 }
 
-__attribute__((target("avx2"))) static size_t first_bits_avx2(const uint32_t key[2], uint32_t sub,
-                                                              uint64_t id0, size_t n, uint64_t *m)
+__attribute__((target("avx2"))) static size_t first_words_avx2(const uint32_t key[2], uint32_t sub,
+                                                               uint64_t id0, const uint64_t *ids,
+                                                               size_t n, uint64_t *m)
 {
     const __m256i M0 = _mm256_set1_epi64x(PHILOX_M0), M1 = _mm256_set1_epi64x(PHILOX_M1);
     const __m256i lo = _mm256_set1_epi64x(0xFFFFFFFF), lane = _mm256_set_epi64x(3, 2, 1, 0);
@@ -156,7 +161,8 @@ __attribute__((target("avx2"))) static size_t first_bits_avx2(const uint32_t key
     }
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        __m256i id = _mm256_add_epi64(_mm256_set1_epi64x((long long)(id0 + i)), lane);
+        __m256i id = ids ? _mm256_loadu_si256((const __m256i *)(ids + i))
+                         : _mm256_add_epi64(_mm256_set1_epi64x((long long)(id0 + i)), lane);
         __m256i c0 = _mm256_setzero_si256(), c1 = _mm256_set1_epi64x(sub);
         __m256i c2 = _mm256_and_si256(id, lo), c3 = _mm256_srli_epi64(id, 32);
         for (int r = 0; r < 10; r++) {
@@ -167,25 +173,39 @@ __attribute__((target("avx2"))) static size_t first_bits_avx2(const uint32_t key
             c3 = p0;
         }
         __m256i w = _mm256_or_si256(_mm256_slli_epi64(c0, 32), _mm256_and_si256(c1, lo));
-        _mm256_storeu_si256((__m256i *)(m + i), _mm256_srli_epi64(w, 11));
+        _mm256_storeu_si256((__m256i *)(m + i), w);
     }
     return i;
 }
 #endif
 
-void snn_rng_first_bits(uint32_t seed, uint32_t purpose, uint64_t id0, uint32_t sub, size_t n,
-                        uint64_t *restrict m)
+static void first_words(uint32_t seed, uint32_t purpose, uint64_t id0, const uint64_t *ids,
+                        uint32_t sub, size_t n, uint64_t *restrict m)
 {
     const uint32_t key[2] = {seed, purpose};
     size_t i = 0;
 #ifdef SNN_HAVE_X86_PHILOX
     if (__builtin_cpu_supports("avx512f"))
-        i = first_bits_avx512(key, sub, id0, n, m);
+        i = first_words_avx512(key, sub, id0, ids, n, m);
     else if (__builtin_cpu_supports("avx2"))
-        i = first_bits_avx2(key, sub, id0, n, m);
+        i = first_words_avx2(key, sub, id0, ids, n, m);
 #endif
     for (; i < n; i++)
-        m[i] = first_bits_scalar(key, sub, id0 + i);
+        m[i] = first_word_scalar(key, sub, ids ? ids[i] : id0 + i);
+}
+
+void snn_rng_first_bits(uint32_t seed, uint32_t purpose, uint64_t id0, uint32_t sub, size_t n,
+                        uint64_t *restrict m)
+{
+    first_words(seed, purpose, id0, NULL, sub, n, m);
+    for (size_t i = 0; i < n; i++)
+        m[i] >>= 11;
+}
+
+void snn_rng_first_words(uint32_t seed, uint32_t purpose, const uint64_t *ids, uint32_t sub,
+                         size_t n, uint64_t *restrict m)
+{
+    first_words(seed, purpose, 0, ids, sub, n, m);
 }
 
 void snn_rng_init(snn_rng *r, uint32_t seed, uint32_t purpose, uint64_t id, uint32_t sub)
@@ -275,15 +295,26 @@ static double normal_tail(snn_rng *r)
     }
 }
 
+int snn_normal_from_word(uint64_t b, double *z)
+{
+    unsigned i = (unsigned)(b & 0xFF);                       /* layer: bits 0-7 */
+    double x = (double)(b >> 11) * 0x1.0p-53 * snn_zig_x[i]; /* bits 11-63 */
+    if (!(x < snn_zig_x[i + 1]))
+        return 0;
+    *z = (b >> 8) & 1 ? -x : x; /* sign: bit 8 */
+    return 1;
+}
+
 double snn_rng_normal(snn_rng *r)
 {
     for (;;) {
         uint64_t b = snn_rng_u64(r);
-        unsigned i = (unsigned)(b & 0xFF);                       /* layer: bits 0-7 */
-        int negative = (int)((b >> 8) & 1);                      /* sign: bit 8 */
-        double x = (double)(b >> 11) * 0x1.0p-53 * snn_zig_x[i]; /* bits 11-63 */
-        if (x < snn_zig_x[i + 1]) /* inside the layer's core: ~98.8 % of draws */
-            return negative ? -x : x;
+        double z;
+        if (snn_normal_from_word(b, &z)) /* inside the layer's core: ~98.8 % of draws */
+            return z;
+        unsigned i = (unsigned)(b & 0xFF);
+        int negative = (int)((b >> 8) & 1);
+        double x = (double)(b >> 11) * 0x1.0p-53 * snn_zig_x[i];
         if (i == 0) {
             double t = normal_tail(r);
             return negative ? -t : t;

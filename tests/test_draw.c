@@ -485,6 +485,48 @@ static void test_dc_equivalent(void **state)
     assert_true(isnan(snn_input_dc_equivalent(&in)));
 }
 
+/* The batched weight and delay draws of the build equal the scalar ones value for value: many
+ * keys (scattered 64-bit values, so every SIMD lane and the scalar tail are used), weights whose
+ * sign redraws are frequent (mean close to 0 against std) or absent (mean 0), negative means,
+ * delay windows that reject often (narrow, off-centre), long-delay rounding, constant delays, and
+ * an impossible window (-1 for all, status -1). */
+static void test_batched_draws_equal_scalar(void **state)
+{
+    (void)state;
+    enum { N = 3001 };
+    uint64_t *keys = malloc(N * sizeof *keys);
+    snn_real *w = malloc(N * sizeof *w);
+    int *d = malloc(N * sizeof *d);
+    assert_non_null(keys);
+    assert_non_null(w);
+    assert_non_null(d);
+    for (int k = 0; k < N; k++)
+        keys[k] = (uint64_t)k * UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)(k % 7);
+    const double wp[][2] = {{87.81, 8.781}, {0.1, 1.0}, {-0.4, 0.5}, {0.0, 1.0}, {2.0, 0.0}};
+    for (size_t c = 0; c < sizeof wp / sizeof wp[0]; c++) {
+        snn_draw_weights(7, 3, keys, N, wp[c][0], wp[c][1], w);
+        for (int k = 0; k < N; k++)
+            assert_true(w[k] == (snn_real)snn_draw_weight(7, 3, keys[k], wp[c][0], wp[c][1]));
+    }
+    /* mean, std, dt, dmax */
+    const double dp[][4] = {{1.5, 0.75, 0.1, 100}, {1.5, 0.75, 0.1, 1.6}, {0.3, 1.0, 0.1, 0.5},
+                            {20, 8, 0.01, 40},     {1.5, 0.0, 0.1, 100},  {0.75, 0.375, 0.1, 3}};
+    for (size_t c = 0; c < sizeof dp / sizeof dp[0]; c++) {
+        assert_int_equal(
+            snn_draw_delays_steps(9, 12, keys, N, dp[c][0], dp[c][1], dp[c][2], dp[c][3], d), 0);
+        for (int k = 0; k < N; k++)
+            assert_int_equal(
+                d[k], snn_draw_delay_steps(9, 12, keys[k], dp[c][0], dp[c][1], dp[c][2], dp[c][3]));
+    }
+    /* A window far in the tail: refused for every key. */
+    assert_int_equal(snn_draw_delays_steps(9, 12, keys, N, 1.0, 0.1, 0.1, 0.2, d), -1);
+    for (int k = 0; k < N; k++)
+        assert_int_equal(d[k], -1);
+    free(keys);
+    free(w);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -493,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_poisson_edges_and_streams),
         cmocka_unit_test(test_weight_sign_and_distribution),
         cmocka_unit_test(test_weight_streams),
+        cmocka_unit_test(test_batched_draws_equal_scalar),
         cmocka_unit_test(test_time_to_steps),
         cmocka_unit_test(test_delays),
         cmocka_unit_test(test_delay_errors),

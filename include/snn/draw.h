@@ -15,8 +15,10 @@
 #ifndef SNN_DRAW_H
 #define SNN_DRAW_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "snn/real.h"
 #include "snn/rng.h"
 
 /* A delay window [dt, dmax] holding less of the normal's mass than this is refused
@@ -50,6 +52,17 @@ double snn_draw_delay_ms(uint32_t seed, uint32_t proj, uint64_t key, double mean
  * would not fit an int. */
 int snn_draw_delay_steps(uint32_t seed, uint32_t proj, uint64_t key, double mean, double std,
                          double dt, double dmax);
+
+/* Batched forms for the build, equal value for value to the scalar ones: w[k] =
+ * (snn_real)snn_draw_weight(seed, proj, keys[k], mean, std) and d[k] =
+ * snn_draw_delay_steps(seed, proj, keys[k], mean, std, dt, dmax) for k < n. The streams' first
+ * words are computed several at a time (snn_rng_first_words); a draw outside the ziggurat's core
+ * or the accepted range continues through the scalar function, which starts from the same word.
+ * snn_draw_delays_steps returns 0, or -1 when any d[k] is -1 (the errors above). */
+void snn_draw_weights(uint32_t seed, uint32_t proj, const uint64_t *keys, size_t n, double mean,
+                      double std, snn_real *w);
+int snn_draw_delays_steps(uint32_t seed, uint32_t proj, const uint64_t *keys, size_t n, double mean,
+                          double std, double dt, double dmax, int *d);
 
 /* Probability that N(mean, std^2) lies in [dt, dmax] (1 or 0 for std == 0), for validating a
  * delay distribution before building (the refusal threshold is SNN_DRAW_MIN_MASS). */

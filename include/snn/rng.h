@@ -95,4 +95,14 @@ static inline uint64_t snn_poisson_from_bits(const snn_poisson_dist *d, uint64_t
 void snn_rng_first_bits(uint32_t seed, uint32_t purpose, uint64_t id0, uint32_t sub, size_t n,
                         uint64_t *restrict m);
 
+/* The first 64-bit word (what snn_rng_u64 draws first) of the streams (seed, purpose, ids[i],
+ * sub), i < n, computed several streams at a time. */
+void snn_rng_first_words(uint32_t seed, uint32_t purpose, const uint64_t *ids, uint32_t sub,
+                         size_t n, uint64_t *restrict m);
+
+/* The ziggurat's common case (snn_rng_normal): when the 64-bit word b falls inside its layer's
+ * core, stores the normal deviate snn_rng_normal would return for a stream whose next word is b
+ * in *z and returns 1; otherwise returns 0 (snn_rng_normal then needs more of the stream). */
+int snn_normal_from_word(uint64_t b, double *z);
+
 #endif
