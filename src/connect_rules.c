@@ -361,6 +361,47 @@ static inline uint64_t tn_weight(const gen *g, uint64_t lo, uint64_t hi)
     return (hi - lo) * g->r->n_pre - (g->no_autapses ? diag_count(g, lo, hi) : 0);
 }
 
+/* A stream read many words at a time (snn_rng_fill), for draws of one word each. Words filled
+ * but not drawn are lost, so the stream must not be used after the reader. */
+typedef struct {
+    snn_rng *s;
+    int bulk;      /* 0: every draw goes to the stream itself */
+    uint64_t left; /* words still expected: the next fill takes no more than this */
+    size_t i, n;
+    uint32_t w[1024];
+} word_reader;
+
+static inline uint32_t reader_u32(word_reader *rd)
+{
+    if (rd->i == rd->n) {
+        size_t want = rd->left < 1024 ? (size_t)rd->left : 1024;
+        rd->n = want > 0 ? want : 64; /* more words than expected (rejections) */
+        rd->i = 0;
+        rd->left -= want;
+        snn_rng_fill(rd->s, rd->w, rd->n);
+    }
+    return rd->w[rd->i++];
+}
+
+/* snn_rng_below(s, n) on the reader's words: Lemire's multiply-and-reject on one 32-bit word,
+ * exactly as rng.c does for n <= 2^32 - 1 (larger n: the stream's own function). */
+static inline uint64_t reader_below(word_reader *rd, uint64_t n)
+{
+    if (!rd->bulk || n > UINT32_MAX)
+        return snn_rng_below(rd->s, n);
+    uint32_t n32 = (uint32_t)n;
+    uint64_t m = (uint64_t)reader_u32(rd) * n32;
+    uint32_t l = (uint32_t)m;
+    if (l < n32) {
+        uint32_t t = (uint32_t)(-n32) % n32; /* 2^32 mod n */
+        while (l < t) {
+            m = (uint64_t)reader_u32(rd) * n32;
+            l = (uint32_t)m;
+        }
+    }
+    return m >> 32;
+}
+
 static int tn_leaf(tn_walk *w, snn_rng *s, uint64_t lo, uint64_t hi, uint64_t c, uint64_t base)
 {
     gen *g = w->g;
@@ -382,11 +423,14 @@ static int tn_leaf(tn_walk *w, snn_rng *s, uint64_t lo, uint64_t hi, uint64_t c,
         if (rc != SNN_OK)
             return rc;
         uint64_t at[SNN_CONNECT_LEAF + 1] = {0};
+        /* The stream's words in bulk when both bounds take one word per draw; the draws and
+         * their order are those of snn_rng_below (the stream ends with the leaf). */
+        word_reader rd = {.s = s, .bulk = n_pre <= UINT32_MAX, .left = 2 * c};
         for (uint64_t i = 0; i < c; i++) {
             uint64_t post, pre;
             do { /* rejection of autapses: uniform over the leaf's allowed pairs */
-                post = lo + snn_rng_below(s, size);
-                pre = snn_rng_below(s, n_pre);
+                post = lo + reader_below(&rd, size);
+                pre = reader_below(&rd, n_pre);
             } while (g->no_autapses && pre == self_pre(g, post));
             g->out[i] = pre;
             g->set[i] = post - lo;

@@ -177,6 +177,49 @@ __attribute__((target("avx2"))) static size_t first_words_avx2(const uint32_t ke
     }
     return i;
 }
+
+/* Blocks ctr[0] + j (j < nb) of one stream, all four words each, into out[4 j .. 4 j + 3]. */
+__attribute__((target("avx512f"))) static size_t
+blocks_avx512(const uint32_t key[2], const uint32_t ctr[4], size_t nb, uint32_t *out)
+{
+    const __m512i M0 = _mm512_set1_epi64(PHILOX_M0), M1 = _mm512_set1_epi64(PHILOX_M1);
+    const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    __m512i K0[10], K1[10];
+    uint32_t k0 = key[0], k1 = key[1];
+    for (int r = 0; r < 10; r++, k0 += PHILOX_W0, k1 += PHILOX_W1) {
+        K0[r] = _mm512_set1_epi64(k0);
+        K1[r] = _mm512_set1_epi64(k1);
+    }
+    size_t j = 0;
+    for (; j + 8 <= nb; j += 8) {
+        /* ctr[0] + j + lane, wrapped to 32 bits as the scalar counter is */
+        __m512i c0 = _mm512_and_si512(
+            _mm512_add_epi64(_mm512_set1_epi64((long long)ctr[0] + (long long)j), lane),
+            _mm512_set1_epi64(0xFFFFFFFF));
+        __m512i c1 = _mm512_set1_epi64(ctr[1]), c2 = _mm512_set1_epi64(ctr[2]),
+                c3 = _mm512_set1_epi64(ctr[3]);
+        for (int r = 0; r < 10; r++) {
+            __m512i p0 = _mm512_mul_epu32(c0, M0), p1 = _mm512_mul_epu32(c2, M1);
+            c0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1), K0[r]);
+            c1 = p1;
+            c2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3), K1[r]);
+            c3 = p0;
+        }
+        uint64_t w0[8], w1[8], w2[8], w3[8];
+        _mm512_storeu_si512((void *)w0, c0);
+        _mm512_storeu_si512((void *)w1, c1);
+        _mm512_storeu_si512((void *)w2, c2);
+        _mm512_storeu_si512((void *)w3, c3);
+        for (int l = 0; l < 8; l++) {
+            uint32_t *o = out + 4 * (j + (size_t)l);
+            o[0] = (uint32_t)w0[l];
+            o[1] = (uint32_t)w1[l];
+            o[2] = (uint32_t)w2[l];
+            o[3] = (uint32_t)w3[l];
+        }
+    }
+    return j;
+}
 #endif
 
 static void first_words(uint32_t seed, uint32_t purpose, uint64_t id0, const uint64_t *ids,
@@ -206,6 +249,26 @@ void snn_rng_first_words(uint32_t seed, uint32_t purpose, const uint64_t *ids, u
                          size_t n, uint64_t *restrict m)
 {
     first_words(seed, purpose, 0, ids, sub, n, m);
+}
+
+void snn_rng_fill(snn_rng *r, uint32_t *restrict out, size_t n)
+{
+    size_t i = 0;
+    while (i < n && r->used < 4)
+        out[i++] = r->buf[r->used++];
+    size_t nb = (n - i) / 4, j = 0;
+#ifdef SNN_HAVE_X86_PHILOX
+    if (nb >= 8 && __builtin_cpu_supports("avx512f"))
+        j = blocks_avx512(r->key, r->ctr, nb, out + i);
+#endif
+    for (; j < nb; j++) {
+        const uint32_t c[4] = {r->ctr[0] + (uint32_t)j, r->ctr[1], r->ctr[2], r->ctr[3]};
+        philox(c, r->key, out + i + 4 * j);
+    }
+    r->ctr[0] += (uint32_t)nb;
+    i += 4 * nb;
+    while (i < n)
+        out[i++] = snn_rng_u32(r);
 }
 
 void snn_rng_init(snn_rng *r, uint32_t seed, uint32_t purpose, uint64_t id, uint32_t sub)

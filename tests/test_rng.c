@@ -220,6 +220,33 @@ static void test_below(void **state)
     check_below(UINT64_C(0xC000000000000001), 62, 0, 8);
 }
 
+/* snn_rng_fill gives the same words as snn_rng_u32 one at a time and leaves the stream where
+ * they would: every starting offset within a block, lengths around the 8-block SIMD width, and a
+ * block counter about to wrap at 2^32. */
+static void test_fill_equals_sequential(void **state)
+{
+    (void)state;
+    enum { MAX = 300 };
+    uint32_t got[MAX];
+    const size_t lens[] = {0, 1, 3, 4, 5, 31, 32, 33, 36, 64, 100, 257, MAX};
+    for (int skip = 0; skip < 6; skip++)
+        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
+            for (int wrap = 0; wrap < 2; wrap++) {
+                snn_rng a, b;
+                snn_rng_init(&a, 17, 200 + (uint32_t)skip, UINT64_C(0x123456789), 3);
+                if (wrap)
+                    a.ctr[0] = 0xFFFFFFFFu - 9; /* 10 blocks before the counter wraps */
+                for (int k = 0; k < skip; k++)
+                    (void)snn_rng_u32(&a);
+                b = a;
+                snn_rng_fill(&a, got, lens[li]);
+                for (size_t k = 0; k < lens[li]; k++)
+                    assert_int_equal(got[k], snn_rng_u32(&b));
+                for (int k = 0; k < 9; k++) /* the streams continue alike */
+                    assert_int_equal(snn_rng_u32(&a), snn_rng_u32(&b));
+            }
+}
+
 /* ---- normal -------------------------------------------------------------------------------- */
 
 static void test_normal(void **state)
@@ -464,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_streams_differ_and_reproduce),
         cmocka_unit_test(test_uniform),
         cmocka_unit_test(test_below),
+        cmocka_unit_test(test_fill_equals_sequential),
         cmocka_unit_test(test_normal),
         cmocka_unit_test(test_ziggurat_table),
         cmocka_unit_test(test_normal_distribution),
