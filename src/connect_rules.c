@@ -390,15 +390,10 @@ static inline uint64_t reader_below(word_reader *rd, uint64_t n)
     if (!rd->bulk || n > UINT32_MAX)
         return snn_rng_below(rd->s, n);
     uint32_t n32 = (uint32_t)n;
-    uint64_t m = (uint64_t)reader_u32(rd) * n32;
-    uint32_t l = (uint32_t)m;
-    if (l < n32) {
-        uint32_t t = (uint32_t)(-n32) % n32; /* 2^32 mod n */
-        while (l < t) {
-            m = (uint64_t)reader_u32(rd) * n32;
-            l = (uint32_t)m;
-        }
-    }
+    uint64_t m;
+    do
+        m = (uint64_t)reader_u32(rd) * n32;
+    while (!snn_lemire_keep(m, n32));
     return m >> 32;
 }
 

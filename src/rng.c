@@ -114,33 +114,48 @@ static inline uint64_t first_word_scalar(const uint32_t key[2], uint32_t sub, ui
 #include <immintrin.h>
 #define SNN_HAVE_X86_PHILOX 1
 
-__attribute__((target("avx512f"))) static size_t first_words_avx512(const uint32_t key[2],
-                                                                    uint32_t sub, uint64_t id0,
-                                                                    const uint64_t *ids, size_t n,
-                                                                    uint64_t *m)
+/* The ten rounds on 8 lanes (AVX-512): the key schedule once, then the rounds in place. */
+__attribute__((target("avx512f"))) static inline void keys_x8(const uint32_t key[2], __m512i K0[10],
+                                                              __m512i K1[10])
 {
-    const __m512i M0 = _mm512_set1_epi64(PHILOX_M0), M1 = _mm512_set1_epi64(PHILOX_M1);
-    const __m512i lo = _mm512_set1_epi64(0xFFFFFFFF),
-                  lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-    __m512i K0[10], K1[10];
     uint32_t k0 = key[0], k1 = key[1];
     for (int r = 0; r < 10; r++, k0 += PHILOX_W0, k1 += PHILOX_W1) {
         K0[r] = _mm512_set1_epi64(k0);
         K1[r] = _mm512_set1_epi64(k1);
     }
+}
+
+__attribute__((target("avx512f"))) static inline void rounds_x8(__m512i *c0, __m512i *c1,
+                                                                __m512i *c2, __m512i *c3,
+                                                                const __m512i K0[10],
+                                                                const __m512i K1[10])
+{
+    const __m512i M0 = _mm512_set1_epi64(PHILOX_M0), M1 = _mm512_set1_epi64(PHILOX_M1);
+    for (int r = 0; r < 10; r++) {
+        __m512i p0 = _mm512_mul_epu32(*c0, M0), p1 = _mm512_mul_epu32(*c2, M1);
+        *c0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), *c1), K0[r]);
+        *c1 = p1;
+        *c2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), *c3), K1[r]);
+        *c3 = p0;
+    }
+}
+
+__attribute__((target("avx512f"))) static size_t first_words_avx512(const uint32_t key[2],
+                                                                    uint32_t sub, uint64_t id0,
+                                                                    const uint64_t *ids, size_t n,
+                                                                    uint64_t *m)
+{
+    const __m512i lo = _mm512_set1_epi64(0xFFFFFFFF),
+                  lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    __m512i K0[10], K1[10];
+    keys_x8(key, K0, K1);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         __m512i id = ids ? _mm512_loadu_si512((const void *)(ids + i))
                          : _mm512_add_epi64(_mm512_set1_epi64((long long)(id0 + i)), lane);
         __m512i c0 = _mm512_setzero_si512(), c1 = _mm512_set1_epi64(sub);
         __m512i c2 = _mm512_and_si512(id, lo), c3 = _mm512_srli_epi64(id, 32);
-        for (int r = 0; r < 10; r++) {
-            __m512i p0 = _mm512_mul_epu32(c0, M0), p1 = _mm512_mul_epu32(c2, M1);
-            c0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1), K0[r]);
-            c1 = p1;
-            c2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3), K1[r]);
-            c3 = p0;
-        }
+        rounds_x8(&c0, &c1, &c2, &c3, K0, K1);
         __m512i w = _mm512_or_si512(_mm512_slli_epi64(c0, 32), _mm512_and_si512(c1, lo));
         _mm512_storeu_si512((void *)(m + i), w);
     }
@@ -182,14 +197,9 @@ __attribute__((target("avx2"))) static size_t first_words_avx2(const uint32_t ke
 __attribute__((target("avx512f"))) static size_t
 blocks_avx512(const uint32_t key[2], const uint32_t ctr[4], size_t nb, uint32_t *out)
 {
-    const __m512i M0 = _mm512_set1_epi64(PHILOX_M0), M1 = _mm512_set1_epi64(PHILOX_M1);
     const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
     __m512i K0[10], K1[10];
-    uint32_t k0 = key[0], k1 = key[1];
-    for (int r = 0; r < 10; r++, k0 += PHILOX_W0, k1 += PHILOX_W1) {
-        K0[r] = _mm512_set1_epi64(k0);
-        K1[r] = _mm512_set1_epi64(k1);
-    }
+    keys_x8(key, K0, K1);
     size_t j = 0;
     for (; j + 8 <= nb; j += 8) {
         /* ctr[0] + j + lane, wrapped to 32 bits as the scalar counter is */
@@ -198,13 +208,7 @@ blocks_avx512(const uint32_t key[2], const uint32_t ctr[4], size_t nb, uint32_t 
             _mm512_set1_epi64(0xFFFFFFFF));
         __m512i c1 = _mm512_set1_epi64(ctr[1]), c2 = _mm512_set1_epi64(ctr[2]),
                 c3 = _mm512_set1_epi64(ctr[3]);
-        for (int r = 0; r < 10; r++) {
-            __m512i p0 = _mm512_mul_epu32(c0, M0), p1 = _mm512_mul_epu32(c2, M1);
-            c0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1), K0[r]);
-            c1 = p1;
-            c2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3), K1[r]);
-            c3 = p0;
-        }
+        rounds_x8(&c0, &c1, &c2, &c3, K0, K1);
         uint64_t w0[8], w1[8], w2[8], w3[8];
         _mm512_storeu_si512((void *)w0, c0);
         _mm512_storeu_si512((void *)w1, c1);
@@ -326,15 +330,10 @@ uint64_t snn_rng_below(snn_rng *r, uint64_t n)
 {
     if (n <= UINT32_MAX) {
         uint32_t n32 = (uint32_t)n;
-        uint64_t m = (uint64_t)snn_rng_u32(r) * n32;
-        uint32_t l = (uint32_t)m;
-        if (l < n32) {
-            uint32_t t = (uint32_t)(-n32) % n32; /* 2^32 mod n */
-            while (l < t) {
-                m = (uint64_t)snn_rng_u32(r) * n32;
-                l = (uint32_t)m;
-            }
-        }
+        uint64_t m;
+        do
+            m = (uint64_t)snn_rng_u32(r) * n32;
+        while (!snn_lemire_keep(m, n32));
         return m >> 32;
     }
     uint64_t l;

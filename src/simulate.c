@@ -324,6 +324,28 @@ static void update_thread(const snn_network *net, snn_thread_state *ts, uint64_t
         }                                                                                          \
     } while (0)
 
+/* Every delay and weight width for the target array T (one of the store's two widths). */
+#define DELIVER_ANY_DELAY(T)                                                                       \
+    do {                                                                                           \
+        if (sy->delay8) {                                                                          \
+            const uint8_t *restrict d = sy->delay8;                                                \
+            if (wk)                                                                                \
+                DELIVER_ROW_DELAYED(T[k], d[k], wk[k]);                                            \
+            else                                                                                   \
+                DELIVER_ROW_DELAYED(T[k], d[k], w);                                                \
+        } else if (sy->delay) {                                                                    \
+            const uint16_t *restrict d = sy->delay;                                                \
+            if (wk)                                                                                \
+                DELIVER_ROW_DELAYED(T[k], d[k], wk[k]);                                            \
+            else                                                                                   \
+                DELIVER_ROW_DELAYED(T[k], d[k], w);                                                \
+        } else if (wk) {                                                                           \
+            DELIVER_ROW(T[k], wk[k]);                                                              \
+        } else {                                                                                   \
+            DELIVER_ROW(T[k], w);                                                                  \
+        }                                                                                          \
+    } while (0)
+
 /* The row's synapses [k, end) into buf (constant delay) or into the ring at slot + delay, in row
  * order, dispatched once per row on the store's widths (synapse_store.h). */
 static void deliver_row(const snn_synapses *sy, uint64_t k, uint64_t end, snn_real w,
@@ -332,48 +354,17 @@ static void deliver_row(const snn_synapses *sy, uint64_t k, uint64_t end, snn_re
 {
     const snn_real *restrict wk = sy->weight;
     if (sy->target16) {
-        const uint16_t *restrict t = sy->target16;
+        const uint16_t *restrict t16 = sy->target16;
         buf += sy->target_base;
         ring += sy->target_base;
-        if (sy->delay8) {
-            const uint8_t *restrict d = sy->delay8;
-            if (wk)
-                DELIVER_ROW_DELAYED(t[k], d[k], wk[k]);
-            else
-                DELIVER_ROW_DELAYED(t[k], d[k], w);
-        } else if (sy->delay) {
-            const uint16_t *restrict d = sy->delay;
-            if (wk)
-                DELIVER_ROW_DELAYED(t[k], d[k], wk[k]);
-            else
-                DELIVER_ROW_DELAYED(t[k], d[k], w);
-        } else if (wk) {
-            DELIVER_ROW(t[k], wk[k]);
-        } else {
-            DELIVER_ROW(t[k], w);
-        }
-        return;
-    }
-    const uint32_t *restrict t = sy->target;
-    if (sy->delay8) {
-        const uint8_t *restrict d = sy->delay8;
-        if (wk)
-            DELIVER_ROW_DELAYED(t[k], d[k], wk[k]);
-        else
-            DELIVER_ROW_DELAYED(t[k], d[k], w);
-    } else if (sy->delay) {
-        const uint16_t *restrict d = sy->delay;
-        if (wk)
-            DELIVER_ROW_DELAYED(t[k], d[k], wk[k]);
-        else
-            DELIVER_ROW_DELAYED(t[k], d[k], w);
-    } else if (wk) {
-        DELIVER_ROW(t[k], wk[k]);
+        DELIVER_ANY_DELAY(t16);
     } else {
-        DELIVER_ROW(t[k], w);
+        const uint32_t *restrict t32 = sy->target;
+        DELIVER_ANY_DELAY(t32);
     }
 }
 
+#undef DELIVER_ANY_DELAY
 #undef DELIVER_ROW
 #undef DELIVER_ROW_DELAYED
 

@@ -37,6 +37,15 @@ void snn_rng_init(snn_rng *r, uint32_t seed, uint32_t purpose, uint64_t id, uint
 
 uint32_t snn_rng_u32(snn_rng *r);
 
+/* Lemire's multiply-and-reject for a draw below n (1 <= n <= 2^32 - 1) from 32-bit words: a word
+ * u gives m = u * n, kept (the draw is m >> 32) unless its low half l = (uint32_t)m falls below
+ * 2^32 mod n. Whether m is kept; 2^32 mod n (a division) is needed only when l < n. */
+static inline int snn_lemire_keep(uint64_t m, uint32_t n)
+{
+    uint32_t l = (uint32_t)m;
+    return l >= n || l >= (uint32_t)(-n) % n;
+}
+
 /* The stream's next n words, as n calls of snn_rng_u32 would return them, leaving r as they
  * would; whole blocks are computed several at a time (AVX-512 where the CPU has it). */
 void snn_rng_fill(snn_rng *r, uint32_t *restrict out, size_t n);
