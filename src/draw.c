@@ -27,6 +27,12 @@ int64_t snn_time_to_steps(double t, double dt)
     return x < 0 ? -n : n;
 }
 
+/* A weight drawn around mean is kept when it has mean's strict sign (any sign for mean 0). */
+static int weight_kept(double w, double mean)
+{
+    return mean > 0.0 ? w > 0.0 : mean < 0.0 ? w < 0.0 : 1;
+}
+
 double snn_draw_weight(uint32_t seed, uint32_t proj, uint64_t key, double mean, double std)
 {
     if (std == 0.0)
@@ -35,7 +41,7 @@ double snn_draw_weight(uint32_t seed, uint32_t proj, uint64_t key, double mean, 
     snn_rng_init(&r, seed, SNN_RNG_WEIGHT | proj, key, 0);
     for (;;) {
         double w = mean + std * snn_rng_normal(&r);
-        if (mean > 0.0 ? w > 0.0 : mean < 0.0 ? w < 0.0 : 1)
+        if (weight_kept(w, mean))
             return w;
     }
 }
@@ -60,19 +66,28 @@ double snn_delay_window_mass(double mean, double std, double dt, double dmax)
     return 1.0 - normal_q(-a) - normal_q(b);
 }
 
-double snn_draw_delay_ms(uint32_t seed, uint32_t proj, uint64_t key, double mean, double std,
-                         double dt, double dmax)
+/* snn_draw_delay_ms's checks: finite parameters, std >= 0, a non-empty window [dt, dmax] and,
+ * for std > 0, at least SNN_DRAW_MIN_MASS of the normal inside it. */
+static int delay_window_ok(double mean, double std, double dt, double dmax)
 {
     if (!isfinite(mean) || !isfinite(std) || !isfinite(dt) || !isfinite(dmax) || std < 0.0 ||
         !(dt > 0.0) || dmax < dt)
-        return -1.0;
+        return 0;
     if (std == 0.0)
-        return mean;
+        return 1;
     /* A window reaching one std past the mean on one side and to the mean on the other holds
      * at least 34 % of the mass (no erfc per synapse); otherwise measure it. */
     int wide = (dt <= mean - std && dmax >= mean) || (dt <= mean && dmax >= mean + std);
-    if (!wide && !(snn_delay_window_mass(mean, std, dt, dmax) >= SNN_DRAW_MIN_MASS))
+    return wide || snn_delay_window_mass(mean, std, dt, dmax) >= SNN_DRAW_MIN_MASS;
+}
+
+double snn_draw_delay_ms(uint32_t seed, uint32_t proj, uint64_t key, double mean, double std,
+                         double dt, double dmax)
+{
+    if (!delay_window_ok(mean, std, dt, dmax))
         return -1.0;
+    if (std == 0.0)
+        return mean;
     snn_rng r;
     snn_rng_init(&r, seed, SNN_RNG_DELAY | proj, key, 0);
     for (;;) {
@@ -82,24 +97,22 @@ double snn_draw_delay_ms(uint32_t seed, uint32_t proj, uint64_t key, double mean
     }
 }
 
-int snn_draw_delay_steps(uint32_t seed, uint32_t proj, uint64_t key, double mean, double std,
-                         double dt, double dmax)
+/* A delay of d ms in steps: at least 1, or -1 when the count does not fit an int. */
+static int delay_steps(double d, double dt)
 {
-    if (std == 0.0) {
-        if (!isfinite(mean) || !(dt > 0.0))
-            return -1;
-        int64_t n = snn_time_to_steps(mean, dt);
-        if (n > INT_MAX)
-            return -1;
-        return n < 1 ? 1 : (int)n;
-    }
-    double d = snn_draw_delay_ms(seed, proj, key, mean, std, dt, dmax);
-    if (d < 0.0)
-        return -1;
     int64_t n = snn_time_to_steps(d, dt);
     if (n > INT_MAX)
         return -1;
     return n < 1 ? 1 : (int)n;
+}
+
+int snn_draw_delay_steps(uint32_t seed, uint32_t proj, uint64_t key, double mean, double std,
+                         double dt, double dmax)
+{
+    if (std == 0.0)
+        return isfinite(mean) && dt > 0.0 ? delay_steps(mean, dt) : -1;
+    double d = snn_draw_delay_ms(seed, proj, key, mean, std, dt, dmax);
+    return d < 0.0 ? -1 : delay_steps(d, dt);
 }
 
 enum { DRAW_BATCH = 256 };
@@ -117,7 +130,7 @@ void snn_draw_weights(uint32_t seed, uint32_t proj, const uint64_t *keys, size_t
             if (std != 0.0) {
                 int ok = snn_normal_from_word(word[k], &z);
                 x = mean + std * z;
-                if (!ok || !(mean > 0.0 ? x > 0.0 : mean < 0.0 ? x < 0.0 : 1))
+                if (!ok || !weight_kept(x, mean))
                     x = snn_draw_weight(seed, proj, keys[b + k], mean, std);
             }
             w[b + k] = (snn_real)x;
@@ -128,15 +141,13 @@ void snn_draw_weights(uint32_t seed, uint32_t proj, const uint64_t *keys, size_t
 int snn_draw_delays_steps(uint32_t seed, uint32_t proj, const uint64_t *keys, size_t n, double mean,
                           double std, double dt, double dmax, int *d)
 {
-    /* The parameter checks of snn_draw_delay_ms, once: the first key's draw makes them. */
-    if (std == 0.0 || n == 0 ||
-        snn_draw_delay_steps(seed, proj, keys[0], mean, std, dt, dmax) < 0) {
-        for (size_t k = 0; k < n; k++)
+    if (std == 0.0 || !delay_window_ok(mean, std, dt, dmax)) { /* no normal draws to batch */
+        int status = 0;
+        for (size_t k = 0; k < n; k++) {
             d[k] = snn_draw_delay_steps(seed, proj, keys[k], mean, std, dt, dmax);
-        for (size_t k = 0; k < n; k++)
-            if (d[k] < 0)
-                return -1;
-        return 0;
+            status |= d[k] < 0 ? -1 : 0;
+        }
+        return status;
     }
     uint64_t word[DRAW_BATCH];
     int status = 0;
@@ -144,14 +155,11 @@ int snn_draw_delays_steps(uint32_t seed, uint32_t proj, const uint64_t *keys, si
         size_t len = n - b < DRAW_BATCH ? n - b : DRAW_BATCH;
         snn_rng_first_words(seed, SNN_RNG_DELAY | proj, keys + b, 0, len, word);
         for (size_t k = 0; k < len; k++) {
-            double z, x = 0.0;
+            double z;
             int ok = snn_normal_from_word(word[k], &z);
-            if (ok)
-                x = mean + std * z;
-            int64_t s = ok && x >= dt && x <= dmax ? snn_time_to_steps(x, dt) : -1;
-            d[b + k] = s >= 1 && s <= INT_MAX ? (int)s
-                       : s == 0
-                           ? 1
+            double x = ok ? mean + std * z : 0.0;
+            d[b + k] = ok && x >= dt && x <= dmax
+                           ? delay_steps(x, dt)
                            : snn_draw_delay_steps(seed, proj, keys[b + k], mean, std, dt, dmax);
             status |= d[b + k] < 0 ? -1 : 0;
         }

@@ -52,8 +52,6 @@ static int plain_outdegree(const snn_projection *pr)
            pr->weight_std == 0 && pr->delay_std == 0;
 }
 
-/* Expected synapses of projection pr onto `owned` posts, `self` of which are also pre neurons
- * (candidates for autapses). */
 /* Thread-local index of population q's first neuron on thread t: the thread stores its slices
  * population after population (network.h). */
 static uint64_t local_begin(const snn_model *m, int q, int rank, int n_ranks, int n_threads, int t)
@@ -66,6 +64,8 @@ static uint64_t local_begin(const snn_model *m, int q, int rank, int n_ranks, in
     return b;
 }
 
+/* Expected synapses of projection pr onto `owned` posts, `self` of which are also pre neurons
+ * (candidates for autapses). */
 static double expected_synapses(const snn_projection *pr, double owned, double self)
 {
     double n_pre = (double)pr->pre_size, n_post = (double)pr->post_size;
@@ -172,8 +172,13 @@ int snn_estimate_rank(const snn_model *m, int rank, int n_ranks, int n_threads, 
             /* The largest narrow array made while the wide ones exist: the 2-byte targets, else
              * the 1-byte delays (made after the wide targets are gone). */
             double target_bytes = snn_synapses_bytes_per_synapse(span, 0, 0, 0);
-            double narrow =
-                target_bytes < sizeof(uint32_t) ? target_bytes : (per_d && max_delay < 256 ? 1 : 0);
+            double delay_bytes =
+                per_d
+                    ? snn_synapses_bytes_per_synapse(span, 0, 1, (uint64_t)max_delay) - target_bytes
+                    : 0;
+            double narrow = target_bytes < sizeof(uint32_t)  ? target_bytes
+                            : delay_bytes < sizeof(uint16_t) ? delay_bytes
+                                                             : 0;
             double per_syn =
                 snn_synapses_bytes_per_synapse(span, per_w, per_d, (uint64_t)max_delay);
             double rows = ((double)pr->pre_size + 1) * sizeof(uint64_t);

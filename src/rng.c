@@ -357,13 +357,29 @@ static double normal_tail(snn_rng *r)
     }
 }
 
+/* A word's point in its layer: the layer (bits 0-7), the abscissa from a 53-bit uniform (bits
+ * 11-63) times the layer's width, and the sign (bit 8). */
+static inline unsigned zig_layer(uint64_t b)
+{
+    return (unsigned)(b & 0xFF);
+}
+
+static inline double zig_abscissa(uint64_t b)
+{
+    return (double)(b >> 11) * 0x1.0p-53 * snn_zig_x[zig_layer(b)];
+}
+
+static inline double zig_signed(uint64_t b, double x)
+{
+    return (b >> 8) & 1 ? -x : x;
+}
+
 int snn_normal_from_word(uint64_t b, double *z)
 {
-    unsigned i = (unsigned)(b & 0xFF);                       /* layer: bits 0-7 */
-    double x = (double)(b >> 11) * 0x1.0p-53 * snn_zig_x[i]; /* bits 11-63 */
-    if (!(x < snn_zig_x[i + 1]))
+    double x = zig_abscissa(b);
+    if (!(x < snn_zig_x[zig_layer(b) + 1]))
         return 0;
-    *z = (b >> 8) & 1 ? -x : x; /* sign: bit 8 */
+    *z = zig_signed(b, x);
     return 1;
 }
 
@@ -374,17 +390,14 @@ double snn_rng_normal(snn_rng *r)
         double z;
         if (snn_normal_from_word(b, &z)) /* inside the layer's core: ~98.8 % of draws */
             return z;
-        unsigned i = (unsigned)(b & 0xFF);
-        int negative = (int)((b >> 8) & 1);
-        double x = (double)(b >> 11) * 0x1.0p-53 * snn_zig_x[i];
-        if (i == 0) {
-            double t = normal_tail(r);
-            return negative ? -t : t;
-        }
+        unsigned i = zig_layer(b);
+        if (i == 0)
+            return zig_signed(b, normal_tail(r));
         /* The wedge between X[i + 1] and X[i]: a uniform height in the layer, under the curve? */
+        double x = zig_abscissa(b);
         double y = snn_zig_f[i] + snn_rng_uniform(r) * (snn_zig_f[i + 1] - snn_zig_f[i]);
         if (y < exp(-0.5 * x * x))
-            return negative ? -x : x;
+            return zig_signed(b, x);
     }
 }
 

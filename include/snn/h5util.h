@@ -12,11 +12,11 @@
 
 #include "snn/error.h"
 
-/* err = "<context>: <HDF5's reason>" with the given code; clears HDF5's error stack. */
 /* The most specific message on HDF5's error stack ("unknown HDF5 error" if none), which is then
  * cleared. */
 void snn_h5_reason(char *buf, size_t len);
 
+/* err = "<context>: <HDF5's reason>" with the given code; clears HDF5's error stack. */
 int snn_h5_fail(snn_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -34,7 +34,6 @@ typedef struct {
     uint64_t gid_begin; /* global id of the neuron at `begin` */
 } snn_segment;
 
-
 typedef struct {
     uint32_t n;          /* neurons of this thread */
     snn_segment *segs;   /* [n_pops] */

@@ -49,6 +49,7 @@ static inline int snn_lemire_keep(uint64_t m, uint32_t n)
 /* The stream's next n words, as n calls of snn_rng_u32 would return them, leaving r as they
  * would; whole blocks are computed several at a time (AVX-512 where the CPU has it). */
 void snn_rng_fill(snn_rng *r, uint32_t *restrict out, size_t n);
+
 uint64_t snn_rng_u64(snn_rng *r);
 /* Uniform double in [0, 1) with 53 random bits. */
 double snn_rng_uniform(snn_rng *r);

@@ -10,7 +10,7 @@
  *           below 256 steps, else 2 bytes.
  * The cortical microcircuit (normal weights and delays) thus needs 2 + 4 + 1 = 7 bytes per
  * synapse instead of 4 + 4 + 2 (DESIGN.md section 3: "8 bytes per synapse or less ... delays per
- * projection or packed"). The build fills the wide arrays (target, delay16), then
+ * projection or packed"). The build fills the wide arrays (target, delay), then
  * snn_synapses_compact narrows them; everything after the build reads through the accessors or
  * the width flags.
  */
