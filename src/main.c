@@ -11,6 +11,7 @@
 #include <hdf5.h>
 
 #include "snn/error.h"
+#include "snn/launch.h"
 #include "snn/real.h"
 #include "snn/run.h"
 
@@ -130,11 +131,12 @@ static int parse_args(int argc, char **argv, snn_run_options *o, const char **se
 
 int main(int argc, char **argv)
 {
+    const char *transport = snn_launch_prefer_shared_memory(); /* before MPI_Init */
     int provided;
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     int rank;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    snn_run_options o = {0};
+    snn_run_options o = {.mpi_transport = transport};
     const char **sets = calloc((size_t)argc, sizeof *sets); /* the --set values, in order */
     int status = sets ? parse_args(argc, argv, &o, sets, rank) : SNN_ERR_NOMEM;
     o.overrides = sets;

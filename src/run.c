@@ -116,13 +116,16 @@ static void replay_observer(void *ctx, uint64_t step, const uint32_t *gids, size
     snn_spike_stats_add(ctx, step, gids, n);
 }
 
-static void print_header(FILE *out, const snn_model *m, const snn_comm *c, int n_threads)
+static void print_header(FILE *out, const snn_model *m, const snn_comm *c, int n_threads,
+                         const char *mpi_transport)
 {
     fprintf(out, "snn_mpi %s (%s precision): %s\n", SNN_VERSION, SNN_REAL_NAME, m->source);
     fprintf(out, "  %llu neurons in %d populations, %d projections; %d ranks x %d threads\n",
             (unsigned long long)m->n_neurons, m->n_pops, m->n_projs, c->size, n_threads);
     fprintf(out, "  dt %g ms, duration %g ms (%llu steps), seed %u\n", m->run.dt, m->run.duration,
             (unsigned long long)m->run.n_steps, m->run.seed);
+    if (mpi_transport)
+        fprintf(out, "  MPI transport: %s\n", mpi_transport);
 }
 
 static double peak_rss_mb(void)
@@ -322,7 +325,7 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     if (o->validate)
         return snn_validate_report(m, &r->comm, n_threads, o->overrides, o->n_overrides, out, err);
     if (rank == 0 && !o->quiet)
-        print_header(out, m, &r->comm, n_threads);
+        print_header(out, m, &r->comm, n_threads, o->mpi_transport);
     if (rank == 0)
         status = make_dirs(m->run.output_dir, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
@@ -467,7 +470,8 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
                        .first_step = progress.first_step,
                        .spike_stats = r->spike_stats,
                        .overrides = o->overrides,
-                       .n_overrides = o->n_overrides};
+                       .n_overrides = o->n_overrides,
+                       .mpi_transport = o->mpi_transport};
     if (rank == 0 && !o->quiet)
         snn_summary_print(&sum, out);
     status = SNN_OK;

@@ -169,7 +169,12 @@ static void write_json(const snn_summary *s, FILE *f)
         fputs(i ? ", " : "", f);
         json_string(f, s->overrides[i]);
     }
-    fputs("],\n  \"time_s\": {\n", f);
+    fputs("],\n  \"mpi_transport\": ", f);
+    if (s->mpi_transport)
+        json_string(f, s->mpi_transport);
+    else
+        fputs("null", f);
+    fputs(",\n  \"time_s\": {\n", f);
     json_key_number(f, "    ", "build", s->build, 0);
     json_key_number(f, "    ", "update", s->update, 0);
     json_key_number(f, "    ", "exchange", s->exchange, 0);

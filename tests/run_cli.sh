@@ -75,6 +75,21 @@ n=$(total_spikes "$WORK/full/spikes.h5")
 [ "$(json "$WORK/full.json" "int(d['synapses'])")" = 25000 ] || fail "JSON synapses is not 25000"
 [ "$(json "$WORK/full.json" "d['steps']")" = 2000 ] || fail "JSON steps is not 2000"
 [ "$(json "$WORK/full.json" "d['overrides']")" = "[]" ] || fail "JSON overrides is not []"
+# One node: snn_mpi asked Open MPI for the shared-memory PML (launch.h), says so in the header
+# and the JSON, and Open MPI selected it; a PML the user chose is left alone (null in the JSON).
+grep -q "MPI transport: pml ob1" "$WORK/full.out" || fail "header does not name the MPI transport"
+json "$WORK/full.json" "d['mpi_transport']" | grep -q "^pml ob1" ||
+    fail "JSON mpi_transport: $(json "$WORK/full.json" "d['mpi_transport']")"
+OMPI_MCA_pml_base_verbose=10 run pml_chosen 1 -q "$CFG" --validate
+grep -q "select: component ob1 selected" "$WORK/pml_chosen.err" "$WORK/pml_chosen.out" ||
+    fail "Open MPI did not select pml ob1 on one node"
+! grep -q "found loaded component cm" "$WORK/pml_chosen.err" "$WORK/pml_chosen.out" ||
+    fail "Open MPI still opened pml cm (and its network probes) on one node"
+OMPI_MCA_pml=ob1 run pml_user 2 -q -o "$WORK/pml_user" --summary-json "$WORK/pml_user.json" \
+    --set 'run.duration=10 ms' "$CFG"
+expect_rc pml_user 0
+[ "$(json "$WORK/pml_user.json" "d['mpi_transport']")" = None ] ||
+    fail "OMPI_MCA_pml set by the user, yet snn_mpi reports its own choice"
 "$PY" "$SRC/tests/check_spike_stats.py" "$WORK/full.json" "$WORK/full/spikes.h5" ||
     fail "Fano factor or correlation differ from numpy's"
 

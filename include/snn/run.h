@@ -16,14 +16,15 @@
 
 typedef struct {
     const char *config_path;
-    const char *output_dir;   /* overrides run.output_dir when not NULL */
-    int quiet;                /* no progress line and no summary */
-    int n_threads;            /* 0: OpenMP's default (OMP_NUM_THREADS) */
-    int exchange_every_step;  /* exchange spikes every step instead of every min_delay steps */
-    const char *summary_json; /* rank 0 writes the summary as JSON here when not NULL */
-    const char *export_dir;   /* --export-network: the built network as SONATA files here */
-    FILE *out;                /* where rank 0 prints; stdout when NULL */
-    const char *restart_path; /* continue from this checkpoint when not NULL (checkpoint.h) */
+    const char *output_dir;    /* overrides run.output_dir when not NULL */
+    int quiet;                 /* no progress line and no summary */
+    int n_threads;             /* 0: OpenMP's default (OMP_NUM_THREADS) */
+    int exchange_every_step;   /* exchange spikes every step instead of every min_delay steps */
+    const char *summary_json;  /* rank 0 writes the summary as JSON here when not NULL */
+    const char *export_dir;    /* --export-network: the built network as SONATA files here */
+    FILE *out;                 /* where rank 0 prints; stdout when NULL */
+    const char *restart_path;  /* continue from this checkpoint when not NULL (checkpoint.h) */
+    const char *mpi_transport; /* what snn_launch_prefer_shared_memory chose, or NULL */
 
     /* --set KEY=VALUE, applied in order (config_override.h), and --validate. */
     const char *const *overrides;

@@ -32,6 +32,7 @@ typedef struct {
     const snn_spike_stats *spike_stats; /* Fano factor and correlation (rank 0); may be NULL */
     const char *const *overrides;       /* --set KEY=VALUE, reported in the JSON */
     int n_overrides;
+    const char *mpi_transport; /* snn_mpi's choice of MPI transport (launch.h), or NULL */
     uint64_t first_step; /* a restart's first step: the time split covers the steps after it */
 } snn_summary;
 
