@@ -98,6 +98,27 @@ static snn_real step_current(const snn_network *net, int p, uint64_t n)
  * one-neuron-at-a-time formulation, in the same order. */
 enum { UPDATE_CHUNK = 256 };
 
+/* flag[j] = 1 where v[j] reached V_th or is NaN or inf (the rare cases a neuron's update must
+ * look at), for j < len; zeros pad the flags to the next multiple of 8. */
+static void flag_rare(const snn_real *restrict v, snn_real V_th, uint32_t len,
+                      unsigned char *restrict flag)
+{
+    for (uint32_t j = 0; j < len; j++) {
+        const snn_real Vn = v[j];
+        flag[j] = (unsigned char)((Vn >= V_th) | (Vn - Vn != 0));
+    }
+    for (uint32_t j = len; j % 8 != 0; j++)
+        flag[j] = 0;
+}
+
+/* Whether any of the 8 flags at f is set. */
+static inline int any_flag(const unsigned char *f)
+{
+    uint64_t any;
+    memcpy(&any, f, sizeof any);
+    return any != 0;
+}
+
 /* Model lif (brainpy.state order): synapses decay and take their arrivals, then V integrates
  * I = I_ext + sum of outputs at the reset potential; delta jumps land after the integration. */
 static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_segment *sg,
@@ -196,16 +217,11 @@ static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_s
         /* Spikes and NaN/inf are rare: flag them in one vectorisable pass, then visit only the
          * groups of 8 neurons that hold a flag, in ascending order as before. */
         unsigned char flag[UPDATE_CHUNK];
-        for (uint32_t j = 0; j < len; j++) {
-            const snn_real Vn = v[j];
-            flag[j] = (unsigned char)((Vn >= lif.V_th) | (Vn - Vn != 0));
-        }
-        for (uint32_t j = len; j % 8 != 0; j++)
-            flag[j] = 0;
+        flag_rare(v, lif.V_th, len, flag);
         for (uint32_t j8 = 0; j8 < len; j8 += 8) {
-            uint64_t any;
-            memcpy(&any, flag + j8, sizeof any);
-            for (uint32_t j = j8; any && j < j8 + 8 && j < len; j++) {
+            if (!any_flag(flag + j8))
+                continue;
+            for (uint32_t j = j8; j < j8 + 8 && j < len; j++) {
                 const snn_real Vn = v[j];
                 if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
                     note_bad(ts, i0 + j, n);
@@ -276,14 +292,21 @@ static void update_iaf(const snn_network *net, snn_thread_state *ts, const snn_s
                 x[j] = 0;
             }
         }
-        /* (4) threshold and reset */
-        for (uint32_t j = 0; j < len; j++) {
-            snn_real Vn = v[j];
-            if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
-                note_bad(ts, i0 + j, n);
-            if (snn_iaf_spike(&iaf, &Vn, &r[j])) {
-                v[j] = Vn;
-                record_spike(ts, sg, i0 + j, n, k);
+        /* (4) threshold and reset: spikes and NaN/inf flagged in one vectorisable pass, then
+         * only the groups of 8 neurons holding a flag visited, in ascending order */
+        unsigned char flag[UPDATE_CHUNK];
+        flag_rare(v, iaf.V_th, len, flag);
+        for (uint32_t j8 = 0; j8 < len; j8 += 8) {
+            if (!any_flag(flag + j8))
+                continue;
+            for (uint32_t j = j8; j < j8 + 8 && j < len; j++) {
+                snn_real Vn = v[j];
+                if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
+                    note_bad(ts, i0 + j, n);
+                if (snn_iaf_spike(&iaf, &Vn, &r[j])) {
+                    v[j] = Vn;
+                    record_spike(ts, sg, i0 + j, n, k);
+                }
             }
         }
     }
@@ -581,12 +604,12 @@ static int check_interval(const snn_sim *s, uint64_t n0, uint32_t steps, snn_err
     return SNN_OK;
 }
 
-/* Master thread, between the barriers: exchange, record, report. */
+/* Master thread, between the barriers: exchange, record, report. *t enters as the time the
+ * exchange began and leaves as the time the output ended (one clock read fewer per phase). */
 static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink sink, void *ctx,
-                       snn_progress *progress, snn_error *err)
+                       snn_progress *progress, double *t, snn_error *err)
 {
     snn_timers *tm = &s->timers;
-    double t0 = omp_get_wtime();
     const uint64_t *spk;
     size_t ns;
     int status = check_interval(s, n0, steps, err);
@@ -595,7 +618,7 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
     if (status == SNN_OK && stop)
         s->stopped = 1;
     double t1 = omp_get_wtime();
-    tm->exchange += t1 - t0;
+    tm->exchange += t1 - *t;
     for (uint32_t k = 0; status == SNN_OK && sink && k < steps; k++) {
         size_t b = s->step_begin[k], e = s->step_begin[k + 1];
         status = sink(ctx, n0 + k, s->gids + b, e - b, err);
@@ -604,7 +627,8 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
         status = snn_recorders_end_interval(s->rec, n0 + steps - 1, err);
     if (progress)
         snn_progress_update(progress, n0 + steps - 1);
-    tm->output += omp_get_wtime() - t1;
+    *t = omp_get_wtime();
+    tm->output += *t - t1;
     return status;
 }
 
@@ -616,16 +640,15 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
     int status = SNN_OK;
     snn_timers *tm = &s->timers;
     s->stopped = 0;
+    /* The master's clock: each phase ends where the next begins (4 reads per interval). */
+    double t = omp_get_wtime();
 #pragma omp parallel num_threads(net->n_threads)
     {
         snn_thread_state *ts = &net->thr[omp_get_thread_num()];
-        double t0 = 0;
         for (uint64_t n0 = first; n0 <= last; n0 += (uint64_t)s->interval) {
             uint32_t steps =
                 (uint32_t)(last - n0 + 1 < (uint64_t)s->interval ? last - n0 + 1
                                                                  : (uint64_t)s->interval);
-#pragma omp master
-            t0 = omp_get_wtime();
             ts->n_spikes = 0;
             for (uint32_t k = 0; k < steps; k++) {
                 update_thread(net, ts, n0 + k, k);
@@ -635,9 +658,10 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
 #pragma omp barrier
 #pragma omp master
             {
-                tm->update += omp_get_wtime() - t0;
-                status = communicate(s, n0, steps, sink, sink_ctx, progress, err);
-                t0 = omp_get_wtime();
+                double t_update = omp_get_wtime();
+                tm->update += t_update - t;
+                t = t_update;
+                status = communicate(s, n0, steps, sink, sink_ctx, progress, &t, err);
             }
 #pragma omp barrier
             if (status != SNN_OK)
@@ -645,7 +669,9 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
             deliver_interval(s, ts, n0, steps);
 #pragma omp master
             {
-                tm->deliver += omp_get_wtime() - t0;
+                double t_deliver = omp_get_wtime();
+                tm->deliver += t_deliver - t;
+                t = t_deliver;
                 s->step = n0 + steps - 1;
             }
             if (s->stopped) /* set before the barrier above: every thread sees it */
