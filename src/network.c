@@ -18,6 +18,7 @@
 #include "snn/draw.h"
 #include "snn/edges_file.h"
 #include "snn/fault.h"
+#include "snn/pages.h"
 #include "snn/rng.h"
 
 snn_range snn_network_slice(const snn_model *m, int pop, int rank, int n_ranks, int n_threads,
@@ -67,7 +68,7 @@ static int alloc_neurons(snn_network *net, snn_thread_state *ts, int t, snn_erro
     ts->g = calloc(nn * (nc > 0 ? nc : 1), sizeof *ts->g);
     ts->h = calloc(nn * (nc > 0 ? nc : 1), sizeof *ts->h);
     ts->refr = calloc(nn, sizeof *ts->refr);
-    ts->ring = calloc(nn * (nc > 0 ? nc : 1) * (size_t)net->ring_len, sizeof *ts->ring);
+    ts->ring = snn_pages_calloc(nn * (nc > 0 ? nc : 1) * (size_t)net->ring_len, sizeof *ts->ring);
     ts->spikes = malloc(nn * (size_t)net->min_delay * sizeof *ts->spikes);
     ts->spike_count = calloc(nn, sizeof *ts->spike_count);
     ts->isi_sum = calloc(nn, sizeof *ts->isi_sum);

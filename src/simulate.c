@@ -391,35 +391,88 @@ static void deliver_row(const snn_synapses *sy, uint64_t k, uint64_t end, snn_re
 #undef DELIVER_ROW
 #undef DELIVER_ROW_DELAYED
 
-/* Step 5 for one thread and the spikes of one step n: the weights of its synapses into slot
- * n + delay, in canonical order (projection, then ascending presynaptic global id, then row
- * order). */
-static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t n,
-                         const uint32_t *gids, const int *spop, size_t ns)
+/* A row to deliver: projection p's synapses [k, end). */
+typedef struct {
+    int p;
+    uint64_t k, end;
+} row_job;
+
+/* Rows gathered before delivering them (a stack array): while one is delivered the next one's
+ * synapses are being fetched. */
+enum { ROW_BATCH = 32, PREFETCH_LINES = 16 };
+
+/* Asks for the first cache lines of synapses [k, end) of every array the delivery reads: rows
+ * are short (a few hundred synapses per thread and projection) and scattered over gigabytes, so
+ * without this every row starts with a wait on memory. */
+static void prefetch_row(const snn_synapses *sy, uint64_t k, uint64_t end)
+{
+    const char *arr[3] = {sy->target16 ? (const char *)(sy->target16 + k)
+                                       : (const char *)(sy->target + k),
+                          sy->weight ? (const char *)(sy->weight + k) : NULL,
+                          sy->delay8  ? (const char *)(sy->delay8 + k)
+                          : sy->delay ? (const char *)(sy->delay + k)
+                                      : NULL};
+    const size_t width[3] = {sy->target16 ? 2 : 4, sizeof(snn_real), sy->delay8 ? 1 : 2};
+    for (int j = 0; j < 3; j++) {
+        if (!arr[j])
+            continue;
+        size_t bytes = (size_t)(end - k) * width[j], lim = (size_t)PREFETCH_LINES * 64;
+        for (size_t o = 0; o < (bytes < lim ? bytes : lim); o += 64)
+            __builtin_prefetch(arr[j] + o, 0, 0);
+    }
+}
+
+/* Delivers the gathered rows of step n in order, each while the next one is prefetched. */
+static void deliver_jobs(const snn_network *net, snn_thread_state *ts, uint64_t n,
+                         const row_job *job, int n_jobs)
 {
     const snn_model *m = net->model;
     const uint32_t N = ts->n;
     const uint64_t L = (uint64_t)net->ring_len;
-    for (int p = 0; p < m->n_projs; p++) {
+    const size_t slot = (size_t)(n % L);
+    for (int j = 0; j < n_jobs; j++) {
+        if (j + 1 < n_jobs)
+            prefetch_row(&ts->syn[job[j + 1].p], job[j + 1].k, job[j + 1].end);
+        const int p = job[j].p;
         const snn_projection *pr = &m->projs[p];
-        const int c = net->channels.proj_channel[p];
-        snn_real *restrict ring_c = ts->ring + (size_t)c * L * N;
-        const snn_real w = (snn_real)pr->weight;
-        const int64_t *pb = net->pre_base + (size_t)p * (size_t)m->n_pops;
-        const snn_synapses *sy = &ts->syn[p];
-        const uint64_t *restrict row = sy->row;
+        snn_real *restrict ring_c = ts->ring + (size_t)net->channels.proj_channel[p] * L * N;
         snn_real *restrict buf = ring_c + (size_t)((n + (uint64_t)pr->delay_steps) % L) * N;
-        const size_t slot = (size_t)(n % L);
+        deliver_row(&ts->syn[p], job[j].k, job[j].end, (snn_real)pr->weight, buf, ring_c, slot,
+                    (size_t)L, (size_t)N);
+    }
+}
+
+/* Step 5 for one thread and the spikes of one step n: the weights of its synapses into slot
+ * n + delay, in canonical order (projection, then ascending presynaptic global id, then row
+ * order), in batches of rows (deliver_jobs). */
+static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t n,
+                         const uint32_t *gids, const int *spop, size_t ns)
+{
+    const snn_model *m = net->model;
+    row_job job[ROW_BATCH];
+    int n_jobs = 0;
+    for (int p = 0; p < m->n_projs; p++) {
+        const int64_t *pb = net->pre_base + (size_t)p * (size_t)m->n_pops;
+        const uint64_t *restrict row = ts->syn[p].row;
         for (size_t s = 0; s < ns; s++) {
             int q = spop[s];
             if (pb[q] < 0)
                 continue;
             uint64_t pre = (uint64_t)pb[q] + (gids[s] - m->pops[q].offset);
             uint64_t k = row[pre], end = row[pre + 1];
+            if (k == end)
+                continue;
             ts->n_events += end - k;
-            deliver_row(sy, k, end, w, buf, ring_c, slot, (size_t)L, (size_t)N);
+            if (n_jobs == ROW_BATCH) {
+                deliver_jobs(net, ts, n, job, n_jobs);
+                n_jobs = 0;
+            }
+            if (n_jobs == 0)
+                prefetch_row(&ts->syn[p], k, end);
+            job[n_jobs++] = (row_job){p, k, end};
         }
     }
+    deliver_jobs(net, ts, n, job, n_jobs);
 }
 
 /* Grows the per-spike arrays (rare: a burst larger than any before). */

@@ -1,0 +1,117 @@
+/*
+ * test_pages.c — snn_pages_calloc (include/snn/pages.h): zeroed memory of the size asked for,
+ * 2 MiB aligned from one huge page up, NULL on overflow, and backed by huge pages where this
+ * kernel's transparent_hugepage setting offers them to madvise (read back from
+ * /proc/self/smaps).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "snn/pages.h"
+
+static int all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+static void test_small_and_large_are_zeroed(void **state)
+{
+    (void)state;
+    size_t sizes[] = {1, 4096, (2u << 20) - 4, 2u << 20, (5u << 20) + 12};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        unsigned char *p = snn_pages_calloc(sizes[i] / 4 ? sizes[i] / 4 : 1, 4);
+        assert_non_null(p);
+        size_t n = (sizes[i] / 4 ? sizes[i] / 4 : 1) * 4;
+        assert_true(all_zero(p, n));
+        memset(p, 0xab, n); /* the whole size is writable (ASan checks the bounds) */
+        if (n >= (2u << 20))
+            assert_int_equal((uintptr_t)p % (2u << 20), 0);
+        free(p);
+    }
+}
+
+static void test_overflow_and_zero(void **state)
+{
+    (void)state;
+    assert_null(snn_pages_calloc(SIZE_MAX / 2, 4));
+    void *p = snn_pages_calloc(0, 4); /* like calloc: a pointer that free() takes */
+    free(p);
+}
+
+/* The setting in brackets of /sys/kernel/mm/transparent_hugepage/enabled, or "" if unknown. */
+static void thp_setting(char *out, size_t len)
+{
+    out[0] = 0;
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (!f)
+        return;
+    char line[128] = "";
+    if (fgets(line, sizeof line, f)) {
+        char *a = strchr(line, '['), *b = a ? strchr(a, ']') : NULL;
+        if (a && b && (size_t)(b - a - 1) < len) {
+            memcpy(out, a + 1, (size_t)(b - a - 1));
+            out[b - a - 1] = 0;
+        }
+    }
+    fclose(f);
+}
+
+/* kB of AnonHugePages in the mapping of this process that holds address p (-1: not found). */
+static long huge_kb_at(const void *p)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    int inside = 0;
+    long kb = -1;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+            inside = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+            continue;
+        }
+        if (inside && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+            break;
+    }
+    fclose(f);
+    return kb;
+}
+
+static void test_huge_pages_where_offered(void **state)
+{
+    (void)state;
+    char setting[32];
+    thp_setting(setting, sizeof setting);
+    if (strcmp(setting, "madvise") != 0 && strcmp(setting, "always") != 0) {
+        printf("transparent huge pages: setting '%s', nothing to check\n", setting);
+        return;
+    }
+    size_t bytes = (size_t)16 << 20;
+    float *p = snn_pages_calloc(bytes / sizeof *p, sizeof *p);
+    assert_non_null(p);
+    long kb = huge_kb_at(p);
+    printf("transparent huge pages '%s': %ld kB of 16384 kB on huge pages\n", setting, kb);
+    assert_true(kb >= 8192); /* most of it: the kernel may lack a free 2 MiB block or two */
+    free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_small_and_large_are_zeroed),
+        cmocka_unit_test(test_overflow_and_zero),
+        cmocka_unit_test(test_huge_pages_where_offered),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
