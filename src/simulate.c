@@ -19,6 +19,16 @@
 #include "snn/output.h"
 #include "snn/recorder.h"
 
+/* The neuron updates are loops over contiguous arrays: compiled once per vector width (AVX-512,
+ * AVX2, the x86-64 baseline) and picked when the program starts, so one binary runs anywhere
+ * and uses the widest the CPU has. Exact IEEE arithmetic with no contraction into fused
+ * multiply-adds (-ffp-contract=off, CMakeLists.txt): every width gives the same bits. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SNN_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SNN_VECTOR_CLONES
+#endif
+
 /* A spike of thread-local neuron i in step n (offset k in the interval): queue it, count it. */
 static inline void record_spike(snn_thread_state *ts, const snn_segment *sg, uint32_t i, uint64_t n,
                                 uint32_t k)
@@ -44,8 +54,8 @@ static inline void note_bad(snn_thread_state *ts, uint32_t i, uint64_t n)
 
 /* Poisson inputs of this segment's population: this step's counts times the weight, added to
  * the arrivals of their channel (after the spikes, in input order: a fixed order). */
-static void add_poisson(const snn_network *net, snn_thread_state *ts, const snn_segment *sg,
-                        uint64_t n, size_t slot)
+SNN_VECTOR_CLONES static void add_poisson(const snn_network *net, snn_thread_state *ts,
+                                          const snn_segment *sg, uint64_t n, size_t slot)
 {
     const snn_model *m = net->model;
     const size_t N = ts->n, L = (size_t)net->ring_len;
@@ -121,8 +131,8 @@ static inline int any_flag(const unsigned char *f)
 
 /* Model lif (brainpy.state order): synapses decay and take their arrivals, then V integrates
  * I = I_ext + sum of outputs at the reset potential; delta jumps land after the integration. */
-static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_segment *sg,
-                       uint64_t n, uint32_t k, size_t slot)
+SNN_VECTOR_CLONES static void update_lif(const snn_network *net, snn_thread_state *ts,
+                                         const snn_segment *sg, uint64_t n, uint32_t k, size_t slot)
 {
     const size_t N = ts->n, L = (size_t)net->ring_len;
     const int nc = net->channels.n;
@@ -235,8 +245,8 @@ static void update_lif(const snn_network *net, snn_thread_state *ts, const snn_s
 /* Model iaf_psc_exp (NEST's order, see iaf_psc_exp.h): V from the currents of the previous
  * step, then the currents decay and take this step's arrivals, then threshold and reset. The
  * step current acts one step late, as NEST's step_current_generator does. */
-static void update_iaf(const snn_network *net, snn_thread_state *ts, const snn_segment *sg,
-                       uint64_t n, uint32_t k, size_t slot)
+SNN_VECTOR_CLONES static void update_iaf(const snn_network *net, snn_thread_state *ts,
+                                         const snn_segment *sg, uint64_t n, uint32_t k, size_t slot)
 {
     const size_t N = ts->n, L = (size_t)net->ring_len;
     const int nc = net->channels.n, p = sg->pop;
