@@ -128,6 +128,22 @@ static void print_header(FILE *out, const snn_model *m, const snn_comm *c, int n
         fprintf(out, "  MPI transport: %s\n", mpi_transport);
 }
 
+/* Collective. Rank 0 warns when some rank's CPU affinity allows fewer cores than it runs
+ * threads (they would share cores: typically Open MPI's default binding of each rank to one
+ * core when -n <= 2, which halves the speed of -n 1 -t 2). */
+static void warn_if_cores_shared(snn_comm *c, int n_threads)
+{
+    double v[2] = {(double)(n_threads - omp_get_num_procs()), (double)-omp_get_num_procs()};
+    if (snn_comm_max(c, v, 2) != 0 || v[0] <= 0 || c->rank != 0)
+        return;
+    fprintf(stderr,
+            "snn_mpi: warning: %d threads per rank, but a rank may run on only %d core%s (its CPU "
+            "affinity), so its threads share cores. Open MPI binds each rank to one core when "
+            "-n <= 2: add --bind-to none, or give each rank its cores with --map-by "
+            "slot:PE=%d\n",
+            n_threads, (int)-v[1], -v[1] == 1 ? "" : "s", n_threads);
+}
+
 static double peak_rss_mb(void)
 {
     FILE *f = fopen("/proc/self/status", "r");
@@ -326,6 +342,7 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
         return snn_validate_report(m, &r->comm, n_threads, o->overrides, o->n_overrides, out, err);
     if (rank == 0 && !o->quiet)
         print_header(out, m, &r->comm, n_threads, o->mpi_transport);
+    warn_if_cores_shared(&r->comm, n_threads);
     if (rank == 0)
         status = make_dirs(m->run.output_dir, err);
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)

@@ -117,6 +117,20 @@ for bad in 0 abc; do
     grep -q -- "--threads: expected an integer >= 1" "$WORK/threads_$bad.err" || fail "-t $bad: no message"
 done
 
+# Threads that must share a core (Open MPI binds a rank to one core by default when -n <= 2):
+# a warning naming the fix; none when the rank may use as many cores as it runs threads.
+if [ "$(nproc)" -ge 2 ]; then
+    set +e
+    OMP_NUM_THREADS=2 timeout 300 "$MPIEXEC" --bind-to core -n 1 "$SNN" -q -t 2 -o "$WORK/bound" \
+        --set 'run.duration=10 ms' "$CFG" 2>"$WORK/bound.err"
+    OMP_NUM_THREADS=2 timeout 300 "$MPIEXEC" --bind-to none -n 1 "$SNN" -q -t 2 -o "$WORK/unbound" \
+        --set 'run.duration=10 ms' "$CFG" 2>"$WORK/unbound.err"
+    set -e
+    grep -q "warning: 2 threads per rank, but a rank may run on only 1 core.*--bind-to none" \
+        "$WORK/bound.err" || fail "-t 2 on a rank bound to one core: no warning ($(cat "$WORK/bound.err"))"
+    ! grep -q "warning" "$WORK/unbound.err" || fail "--bind-to none -t 2: $(cat "$WORK/unbound.err")"
+fi
+
 # -q: nothing on stdout, the summary JSON still written.
 run quiet 2 -q -o "$WORK/quiet" --summary-json "$WORK/quiet.json" "$CFG"
 expect_rc quiet 0
