@@ -39,6 +39,14 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static int is_sorted(const uint64_t *x, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (x[i] < x[i - 1])
+            return 0;
+    return 1;
+}
+
 int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size_t n_local,
                       int *stop, const uint64_t **global, size_t *n_global, snn_error *err)
 {
@@ -49,7 +57,9 @@ int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size
     /* A count of -1 says "this rank failed"; then everyone agrees on the first error. A stop
      * request travels as -2 - n (see comm.h). */
     int n = snn_comm_count_encode((int)n_local, local_status != SNN_OK, stop && *stop);
-    if (MPI_Allgather(&n, 1, MPI_INT, c->counts, 1, MPI_INT, c->comm) != MPI_SUCCESS)
+    if (c->size == 1)
+        c->counts[0] = n;
+    else if (MPI_Allgather(&n, 1, MPI_INT, c->counts, 1, MPI_INT, c->comm) != MPI_SUCCESS)
         return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgather of counts failed");
     for (int r = 0; r < c->size; r++)
         if (c->counts[r] == -1)
@@ -85,12 +95,16 @@ int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size
         if ((st = snn_comm_agree(c, st, err)) != SNN_OK)
             return st;
     }
-    if (MPI_Allgatherv(local, n, MPI_UINT64_T, c->recv, c->counts, c->displs, MPI_UINT64_T,
-                       c->comm) != MPI_SUCCESS)
+    if (c->size == 1) /* the gather of one rank is its own spikes */
+        memcpy(c->recv, local, total * sizeof *c->recv);
+    else if (MPI_Allgatherv(local, n, MPI_UINT64_T, c->recv, c->counts, c->displs, MPI_UINT64_T,
+                            c->comm) != MPI_SUCCESS)
         return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgatherv failed");
     /* Ranks and threads hold interleaved slices of every population: sort into (step, global
-     * id) order, which the delivery order and the spike file rely on. */
-    qsort(c->recv, total, sizeof *c->recv, cmp_u64);
+     * id) order, which the delivery order and the spike file rely on (one rank with one thread
+     * gathers them in that order already). */
+    if (!is_sorted(c->recv, total))
+        qsort(c->recv, total, sizeof *c->recv, cmp_u64);
     *global = c->recv;
     *n_global = total;
     return SNN_OK;
