@@ -108,25 +108,28 @@ static snn_real step_current(const snn_network *net, int p, uint64_t n)
  * one-neuron-at-a-time formulation, in the same order. */
 enum { UPDATE_CHUNK = 256 };
 
-/* flag[j] = 1 where v[j] reached V_th or is NaN or inf (the rare cases a neuron's update must
- * look at), for j < len; zeros pad the flags to the next multiple of 8. */
-static void flag_rare(const snn_real *restrict v, snn_real V_th, uint32_t len,
-                      unsigned char *restrict flag)
+/* The neurons j < len whose v[j] reached V_th or is NaN or inf (the rare cases a neuron's
+ * update must look at), ascending, into idx; returns how many. One vectorisable pass flags
+ * them, then only the groups of 8 holding a flag are visited. */
+static inline uint32_t rare_neurons(const snn_real *restrict v, snn_real V_th, uint32_t len,
+                                    uint32_t *restrict idx)
 {
+    unsigned char flag[UPDATE_CHUNK + 8];
     for (uint32_t j = 0; j < len; j++) {
         const snn_real Vn = v[j];
         flag[j] = (unsigned char)((Vn >= V_th) | (Vn - Vn != 0));
     }
     for (uint32_t j = len; j % 8 != 0; j++)
         flag[j] = 0;
-}
-
-/* Whether any of the 8 flags at f is set. */
-static inline int any_flag(const unsigned char *f)
-{
-    uint64_t any;
-    memcpy(&any, f, sizeof any);
-    return any != 0;
+    uint32_t n = 0;
+    for (uint32_t j8 = 0; j8 < len; j8 += 8) {
+        uint64_t any;
+        memcpy(&any, flag + j8, sizeof any);
+        for (uint32_t j = j8; any && j < j8 + 8; j++)
+            if (flag[j])
+                idx[n++] = j;
+    }
+    return n;
 }
 
 /* Model lif (brainpy.state order): synapses decay and take their arrivals, then V integrates
@@ -224,20 +227,16 @@ SNN_VECTOR_CLONES static void update_lif(const snn_network *net, snn_thread_stat
                 for (uint32_t j = 0; j < len; j++)
                     v[j] = I[j];
         }
-        /* Spikes and NaN/inf are rare: flag them in one vectorisable pass, then visit only the
-         * groups of 8 neurons that hold a flag, in ascending order as before. */
-        unsigned char flag[UPDATE_CHUNK];
-        flag_rare(v, lif.V_th, len, flag);
-        for (uint32_t j8 = 0; j8 < len; j8 += 8) {
-            if (!any_flag(flag + j8))
-                continue;
-            for (uint32_t j = j8; j < j8 + 8 && j < len; j++) {
-                const snn_real Vn = v[j];
-                if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
-                    note_bad(ts, i0 + j, n);
-                if (Vn >= lif.V_th)
-                    record_spike(ts, sg, i0 + j, n, k);
-            }
+        /* Spikes and NaN/inf are rare: only the neurons holding one, in ascending order. */
+        uint32_t idx[UPDATE_CHUNK];
+        const uint32_t n_rare = rare_neurons(v, lif.V_th, len, idx);
+        for (uint32_t f = 0; f < n_rare; f++) {
+            const uint32_t j = idx[f];
+            const snn_real Vn = v[j];
+            if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
+                note_bad(ts, i0 + j, n);
+            if (Vn >= lif.V_th)
+                record_spike(ts, sg, i0 + j, n, k);
         }
     }
 }
@@ -302,21 +301,17 @@ SNN_VECTOR_CLONES static void update_iaf(const snn_network *net, snn_thread_stat
                 x[j] = 0;
             }
         }
-        /* (4) threshold and reset: spikes and NaN/inf flagged in one vectorisable pass, then
-         * only the groups of 8 neurons holding a flag visited, in ascending order */
-        unsigned char flag[UPDATE_CHUNK];
-        flag_rare(v, iaf.V_th, len, flag);
-        for (uint32_t j8 = 0; j8 < len; j8 += 8) {
-            if (!any_flag(flag + j8))
-                continue;
-            for (uint32_t j = j8; j < j8 + 8 && j < len; j++) {
-                snn_real Vn = v[j];
-                if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
-                    note_bad(ts, i0 + j, n);
-                if (snn_iaf_spike(&iaf, &Vn, &r[j])) {
-                    v[j] = Vn;
-                    record_spike(ts, sg, i0 + j, n, k);
-                }
+        /* (4) threshold and reset, for the rare neurons (spikes, NaN/inf) in ascending order */
+        uint32_t idx[UPDATE_CHUNK];
+        const uint32_t n_rare = rare_neurons(v, iaf.V_th, len, idx);
+        for (uint32_t f = 0; f < n_rare; f++) {
+            const uint32_t j = idx[f];
+            snn_real Vn = v[j];
+            if (Vn - Vn != 0) /* NaN or inf: reported after the interval */
+                note_bad(ts, i0 + j, n);
+            if (snn_iaf_spike(&iaf, &Vn, &r[j])) {
+                v[j] = Vn;
+                record_spike(ts, sg, i0 + j, n, k);
             }
         }
     }
