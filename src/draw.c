@@ -192,12 +192,12 @@ void snn_draw_poisson_counts(uint32_t seed, uint32_t input_index, uint64_t gid0,
     for (size_t b = 0; b < n; b += CHUNK) {
         size_t len = n - b < CHUNK ? n - b : CHUNK;
         snn_rng_first_bits(seed, SNN_RNG_POISSON | input_index, gid0 + b, (uint32_t)step, len, m);
-        for (size_t i = 0; i < len; i++) {
-            uint64_t x = snn_poisson_from_bits(d, m[i]);
-            count[b + i] = x != UINT64_MAX ? x
-                                           : snn_draw_poisson_count_prepared(seed, input_index,
-                                                                             gid0 + b + i, step, d);
-        }
+        if (!snn_poisson_from_bits_n(d, m, len, count + b))
+            continue;
+        for (size_t i = 0; i < len; i++)
+            if (count[b + i] == UINT64_MAX)
+                count[b + i] =
+                    snn_draw_poisson_count_prepared(seed, input_index, gid0 + b + i, step, d);
     }
 }
 

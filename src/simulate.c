@@ -18,16 +18,9 @@
 #include "snn/fault.h"
 #include "snn/output.h"
 #include "snn/recorder.h"
+#include "vector_clones.h"
 
-/* The neuron updates are loops over contiguous arrays: compiled once per vector width (AVX-512,
- * AVX2, the x86-64 baseline) and picked when the program starts, so one binary runs anywhere
- * and uses the widest the CPU has. Exact IEEE arithmetic with no contraction into fused
- * multiply-adds (-ffp-contract=off, CMakeLists.txt): every width gives the same bits. */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define SNN_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SNN_VECTOR_CLONES
-#endif
+/* The neuron updates and the Poisson input are vectorised loops (vector_clones.h). */
 
 /* A spike of thread-local neuron i in step n (offset k in the interval): queue it, count it. */
 static inline void record_spike(snn_thread_state *ts, const snn_segment *sg, uint32_t i, uint64_t n,

@@ -1,7 +1,9 @@
 /*
  * test_poisson_batch.c — the batched Poisson counts of the step loop (snn_draw_poisson_counts)
  * are exactly the per-neuron counts (snn_draw_poisson_count_prepared) for every lambda branch,
- * across chunk boundaries and a 32-bit id wrap; the inversion table (snn_poisson_from_bits)
+ * across chunk boundaries and a 32-bit id wrap, counts of 0 .. 7 (found by the first eight
+ * thresholds) and above (found by the search) alike; the inversion table (snn_poisson_from_bits,
+ * snn_poisson_from_bits_n)
  * returns exactly what the sequential search returns for its uniform, checked at every
  * threshold, one above and one below it, and at random points; and the batched Philox words
  * are the stream's first uniform.
@@ -38,10 +40,19 @@ static unsigned reference_search(double lambda, uint64_t m)
     return (unsigned)x;
 }
 
+/* The lookup at m, one at a time and batched (with neighbours below and above the window). */
 static void check_point(const snn_poisson_dist *d, uint64_t m)
 {
     unsigned want = reference_search(d->lambda, m);
     uint64_t got = snn_poisson_from_bits(d, m);
+    const uint64_t ms[3] = {0, m, (UINT64_C(1) << 53) - 1};
+    uint64_t batch[3];
+    int failed = snn_poisson_from_bits_n(d, ms, 3, batch);
+    assert_true(batch[0] == snn_poisson_from_bits(d, 0));
+    assert_true(batch[2] == snn_poisson_from_bits(d, ms[2]));
+    assert_true(batch[1] == got);
+    assert_int_equal(failed,
+                     batch[0] == UINT64_MAX || batch[1] == UINT64_MAX || batch[2] == UINT64_MAX);
     if (want > (unsigned)d->c[1])
         assert_true(got == UINT64_MAX);
     else
@@ -84,6 +95,7 @@ static void test_batch_equals_single(void **state)
     const double special[] = {0.0, -1.0, INFINITY};
     enum { N = 1000 };
     uint64_t count[N];
+    uint64_t in_window = 0, beyond_window = 0; /* inversion counts 0 .. 7, and 8 or more */
     for (size_t l = 0; l < N_LAMBDAS + 3; l++) {
         double lambda = l < N_LAMBDAS ? lambdas[l] : special[l - N_LAMBDAS];
         snn_poisson_dist d;
@@ -99,11 +111,16 @@ static void test_batch_equals_single(void **state)
                     assert_true(want ==
                                 snn_draw_poisson_count(55, 3, gid0s[g] + i, steps[k], lambda));
                     total += want != UINT64_MAX ? want : 0;
+                    if (d.method == 1) {
+                        in_window += want < 8;
+                        beyond_window += want >= 8;
+                    }
                 }
                 if (lambda >= 1.0 && isfinite(lambda)) /* not all zero: the draws are live */
                     assert_true(total > 0);
             }
     }
+    assert_true(in_window > 1000 && beyond_window > 1000); /* both ways of the lookup ran */
 }
 
 static void test_first_bits_are_the_first_uniform(void **state)

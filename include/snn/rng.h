@@ -103,6 +103,11 @@ static inline uint64_t snn_poisson_from_bits(const snn_poisson_dist *d, uint64_t
     return x <= (unsigned)d->c[1] ? x : UINT64_MAX;
 }
 
+/* x[i] = snn_poisson_from_bits(d, m[i]) for i < n (a prepared method-1 distribution), computed
+ * several at a time; returns whether any x[i] is UINT64_MAX (a failed first try). */
+int snn_poisson_from_bits_n(const snn_poisson_dist *d, const uint64_t *restrict m, size_t n,
+                            uint64_t *restrict x);
+
 /* The first two words of the Philox blocks of n streams (seed, purpose, id0 + i, sub), i < n,
  * block 0, as the 53-bit uniforms' integers m[i] = (word0 << 32 | word1) >> 11 that
  * snn_rng_uniform would draw first from each (computed several streams at a time). */
