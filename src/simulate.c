@@ -68,8 +68,10 @@ SNN_VECTOR_CLONES static void add_poisson(const snn_network *net, snn_thread_sta
         uint64_t count[CHUNK];
         /* Inversion counts are at most 54, and a finite weight times a zero count adds a zero
          * that changes nothing (x is never -0: it starts at +0 and only sums nonzero weights),
-         * so that case adds without a branch and converts through int64 (vectorisable). */
-        const int small = in->dist.method == 1 && in->weight - in->weight == 0;
+         * so that case adds without a branch and converts through int32 (vectorisable: int64
+         * to float needs AVX-512DQ). */
+        const snn_real w = in->weight;
+        const int small = in->dist.method == 1 && w - w == 0;
         for (uint32_t i0 = sg->begin; i0 < end; i0 += CHUNK) {
             uint32_t len = end - i0 < CHUNK ? end - i0 : CHUNK;
             snn_draw_poisson_counts(m->run.seed, (uint32_t)j, sg->gid_begin + (i0 - sg->begin), n,
@@ -77,11 +79,11 @@ SNN_VECTOR_CLONES static void add_poisson(const snn_network *net, snn_thread_sta
             snn_real *restrict xc = x + i0;
             if (small)
                 for (uint32_t k = 0; k < len; k++)
-                    xc[k] += (snn_real)(int64_t)count[k] * in->weight;
+                    xc[k] += (snn_real)(int32_t)count[k] * w;
             else
                 for (uint32_t k = 0; k < len; k++)
                     if (count[k])
-                        xc[k] += (snn_real)count[k] * in->weight;
+                        xc[k] += (snn_real)count[k] * w;
         }
     }
 }
