@@ -4,6 +4,8 @@
  */
 #include "snn/build_pieces.h"
 
+#include "snn/connect.h"
+
 #include <math.h>
 
 double snn_build_edges_per_post(const snn_projection *pr)
@@ -43,6 +45,8 @@ uint64_t snn_build_piece_posts(const snn_projection *pr)
 size_t snn_build_piece_capacity(const snn_projection *pr, uint64_t owned_posts)
 {
     uint64_t posts = snn_build_piece_posts(pr);
+    if (snn_build_piece_tree(pr) > 0) /* a piece may extend to its last leaf's end */
+        posts = posts > UINT64_MAX - SNN_CONNECT_LEAF ? UINT64_MAX : posts + SNN_CONNECT_LEAF;
     if (posts > owned_posts)
         posts = owned_posts;
     double e = snn_build_edges_per_post(pr) * (double)posts;
@@ -56,6 +60,7 @@ void snn_piece_iter_init(snn_piece_iter *it, const snn_range *owned, int n_owned
     it->owned = owned;
     it->n_owned = n_owned;
     it->posts = posts > 0 ? posts : 1;
+    it->tree_n_post = 0;
     it->r = 0;
     it->pos = n_owned > 0 ? owned[0].begin : 0;
 }
@@ -72,13 +77,29 @@ int snn_piece_iter_next(snn_piece_iter *it, snn_range *out)
             continue;
         }
         uint64_t take = o->end - it->pos;
-        if (take > left)
+        if (take > left) { /* the piece stops inside this range: at a leaf's end, if aligned */
             take = left;
+            if (it->tree_n_post > 0) {
+                uint64_t end = snn_connect_leaf_end(it->tree_n_post, it->pos + take - 1);
+                take = (end < o->end ? end : o->end) - it->pos;
+            }
+        }
         out[n].begin = it->pos;
         out[n].end = it->pos + take;
         n++;
         it->pos += take;
-        left -= take;
+        left = take < left ? left - take : 0;
     }
     return n;
+}
+
+void snn_piece_iter_align(snn_piece_iter *it, uint64_t tree_n_post)
+{
+    it->tree_n_post = tree_n_post;
+}
+
+uint64_t snn_build_piece_tree(const snn_projection *pr)
+{
+    int tree = pr->rule == SNN_RULE_FIXED_OUTDEGREE || pr->rule == SNN_RULE_FIXED_TOTAL_NUMBER;
+    return tree ? pr->post_size : 0;
 }

@@ -141,6 +141,19 @@ static void visit(walk *w, uint32_t node, uint64_t lo, uint64_t hi, uint64_t c)
     visit(w, 2 * node + 1, mid, hi, c - left);
 }
 
+uint64_t snn_connect_leaf_end(uint64_t n_post, uint64_t post)
+{
+    uint64_t lo = 0, hi = n_post;
+    while (hi - lo > SNN_CONNECT_LEAF) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (post < mid)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
 uint64_t snn_connect_fixed_outdegree_row(uint32_t seed, uint32_t proj_index, uint64_t pre,
                                          uint64_t n_post, uint64_t K, const snn_range *owned,
                                          int n_owned, uint64_t *targets)

@@ -73,6 +73,8 @@ typedef struct {
     const snn_range *owned;
     int n_owned;
     snn_edge_list *list;
+    uint64_t *count; /* snn_connect_count: count[pre] += 1 per edge instead of the list, where a
+                        rule can (the fixed_total_number leaf with multapses) */
     snn_error *err;
     int no_autapses; /* autapses excluded (and gid ranges given) */
     snn_range *diag; /* post index intervals whose gids are also pre gids, ascending */
@@ -412,6 +414,19 @@ static int tn_leaf(tn_walk *w, snn_rng *s, uint64_t lo, uint64_t hi, uint64_t c,
          * stable counting sort on the post: the same edges and keys as in draw order, but each
          * pre's edges leave the leaf in (post, key) order, so the CSR rows built from them need
          * no sort. */
+        if (g->count) { /* only how many per pre: the same draws, no sort, no edges */
+            word_reader rd = {.s = s, .bulk = n_pre <= UINT32_MAX, .left = 2 * c};
+            for (uint64_t i = 0; i < c; i++) {
+                uint64_t post, pre;
+                do {
+                    post = lo + reader_below(&rd, size);
+                    pre = reader_below(&rd, n_pre);
+                } while (g->no_autapses && pre == self_pre(g, post));
+                if (whole || in_mask(mask, post - lo))
+                    g->count[pre]++;
+            }
+            return SNN_OK;
+        }
         rc = scratch(&g->out, &g->out_cap, c ? c : 1, g->err);
         if (rc == SNN_OK)
             rc = scratch(&g->set, &g->set_cap, c ? c : 1, g->err);
@@ -831,8 +846,8 @@ static int generate(gen *g)
     return SNN_OK;
 }
 
-int snn_connect_generate(const snn_rule *r, uint32_t seed, uint32_t proj_index,
-                         const snn_range *owned, int n_owned, snn_edge_list *list, snn_error *err)
+static int connect(const snn_rule *r, uint32_t seed, uint32_t proj_index, const snn_range *owned,
+                   int n_owned, snn_edge_list *list, uint64_t *count, snn_error *err)
 {
     const char *rname = snn_connect_rule_name(r->rule);
     if (proj_index >= (1u << 24))
@@ -845,6 +860,7 @@ int snn_connect_generate(const snn_rule *r, uint32_t seed, uint32_t proj_index,
     g.owned = owned;
     g.n_owned = owned ? n_owned : 0;
     g.list = list;
+    g.count = count;
     g.err = err;
     int rc = SNN_OK;
     if (!r->autapses) {
@@ -866,5 +882,22 @@ int snn_connect_generate(const snn_rule *r, uint32_t seed, uint32_t proj_index,
     free(g.diag);
     free(g.out);
     free(g.set);
+    return rc;
+}
+
+int snn_connect_generate(const snn_rule *r, uint32_t seed, uint32_t proj_index,
+                         const snn_range *owned, int n_owned, snn_edge_list *list, snn_error *err)
+{
+    return connect(r, seed, proj_index, owned, n_owned, list, NULL, err);
+}
+
+int snn_connect_count(const snn_rule *r, uint32_t seed, uint32_t proj_index, const snn_range *owned,
+                      int n_owned, uint64_t *count, snn_edge_list *scratch, snn_error *err)
+{
+    scratch->n = 0;
+    int rc = connect(r, seed, proj_index, owned, n_owned, scratch, count, err);
+    for (size_t k = 0; k < scratch->n; k++) /* rules without a counting mode */
+        count[scratch->e[k].pre]++;
+    scratch->n = 0;
     return rc;
 }

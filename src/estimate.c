@@ -190,7 +190,7 @@ int snn_estimate_rank(const snn_model *m, int rank, int n_ranks, int n_threads, 
              * row of scratch. */
             double edges = k;
             if (pr->rule != SNN_RULE_FROM_FILE) {
-                double piece = snn_build_edges_per_post(pr) * (double)snn_build_piece_posts(pr);
+                double piece = (double)snn_build_piece_capacity(pr, UINT64_MAX);
                 if (piece < edges)
                     edges = piece;
             }

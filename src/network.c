@@ -277,10 +277,10 @@ static uint32_t local_target(const snn_range *ranges, const uint32_t *local_begi
  * each synapse's key, so nothing depends on the partition.
  *
  * Generated rules go in pieces of the owned post ranges (include/snn/build_pieces.h): pass 1
- * counts the synapses per pre, pass 2 regenerates each piece and places it into the CSR slots,
- * so one piece's edge list is alive at a time. Keys are kept only when weights or delays are
- * drawn per synapse; otherwise rows are sorted by target alone, which gives the same targets.
- * from_file edges are in memory already and are placed in one go. */
+ * counts the synapses per pre (snn_connect_count), pass 2 generates each piece and places it
+ * into the CSR slots, so one piece's edge list is alive at a time. Keys are kept only when weights
+ * or delays are drawn per synapse; otherwise rows are sorted by target alone, which gives the same
+ * targets. from_file edges are in memory already and are placed in one go. */
 static int build_projection_generic(snn_network *net, snn_thread_state *ts, int p, int t,
                                     snn_error *err)
 {
@@ -351,17 +351,14 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
         }
         list.cap = cap;
     }
-    /* Pass 1: synapses per pre (row[pre + 1]), then prefix sums. */
+    /* The pieces (where each starts, for pass 2). */
     snn_piece_iter it;
     snn_piece_iter_init(&it, ranges, n_own, snn_build_piece_posts(pr));
-    if (fe)
-        for (size_t k = 0; k < list.n; k++)
-            sy->row[list.e[k].pre + 1]++;
+    snn_piece_iter_align(&it, snn_build_piece_tree(pr));
     int n_pieces = 0, cap_pieces = 0;
-    for (;;) {
+    for (; !fe;) {
         snn_piece_iter start = it;
-        int np = fe ? 0 : snn_piece_iter_next(&it, piece);
-        if (np == 0)
+        if (snn_piece_iter_next(&it, piece) == 0)
             break;
         if (n_pieces == cap_pieces) {
             cap_pieces = cap_pieces ? 2 * cap_pieces : 16;
@@ -374,13 +371,28 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
             starts = ns;
         }
         starts[n_pieces++] = start;
-        list.n = 0;
-        status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, piece, np, &list, err);
-        if (status != SNN_OK)
-            goto done;
+    }
+    /* Pass 1: synapses per pre (row[pre + 1]), then prefix sums. Several pieces are counted
+     * without forming their edges; a single piece is generated and kept for pass 2. */
+    const int kept = fe || n_pieces == 1;
+    if (fe)
         for (size_t k = 0; k < list.n; k++)
             sy->row[list.e[k].pre + 1]++;
+    for (int j = 0; j < n_pieces && status == SNN_OK; j++) {
+        snn_piece_iter s = starts[j];
+        int np = snn_piece_iter_next(&s, piece);
+        if (!kept) {
+            status = snn_connect_count(&rule, m->run.seed, (uint32_t)p, piece, np, sy->row + 1,
+                                       &list, err);
+            continue;
+        }
+        list.n = 0;
+        status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, piece, np, &list, err);
+        for (size_t k = 0; k < list.n && status == SNN_OK; k++)
+            sy->row[list.e[k].pre + 1]++;
     }
+    if (status != SNN_OK)
+        goto done;
     for (uint64_t i = 0; i < pr->pre_size; i++)
         sy->row[i + 1] += sy->row[i];
     uint64_t n = sy->row[pr->pre_size];
@@ -397,12 +409,12 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
         goto done;
     }
     /* Pass 2: rows are filled from their ends backwards (row[pre + 1] is the cursor meanwhile),
-     * pieces last to first and each piece's edges last to first. The list still holds the last
-     * piece (or the file's edges), so it is placed without being regenerated, and every row
-     * still ends up in generation order, which the row sort's sorted-row fast path likes. */
+     * pieces last to first and each piece's edges last to first, so every row ends up in
+     * generation order, which the row sort's sorted-row fast path likes. A kept list (one piece,
+     * or the file's edges) is placed without being regenerated. */
     int n_lists_placed = fe ? 1 : n_pieces;
     for (int j = n_lists_placed - 1; j >= 0; j--) {
-        if (j < n_lists_placed - 1) {
+        if (!kept) {
             snn_piece_iter s = starts[j];
             int np = snn_piece_iter_next(&s, piece);
             list.n = 0;

@@ -93,6 +93,64 @@ static void test_iter(void **state)
     assert_int_equal(snn_piece_iter_next(&it, out), 0);
 }
 
+/* The leaves of the tree over [lo, hi) (connect.h: split at lo + (hi - lo) / 2 while larger
+ * than a leaf), their ends in order into ends. */
+static void tree_leaf_ends(uint64_t lo, uint64_t hi, uint64_t *ends, size_t *n)
+{
+    if (hi - lo <= SNN_CONNECT_LEAF) {
+        ends[(*n)++] = hi;
+        return;
+    }
+    tree_leaf_ends(lo, lo + (hi - lo) / 2, ends, n);
+    tree_leaf_ends(lo + (hi - lo) / 2, hi, ends, n);
+}
+
+static void test_leaf_end(void **state)
+{
+    (void)state;
+    const uint64_t sizes[] = {1, 255, 256, 257, 1000, 20683, 65536, 100001};
+    static uint64_t ends[1024];
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t n = 0;
+        tree_leaf_ends(0, sizes[k], ends, &n);
+        uint64_t post = 0;
+        for (size_t j = 0; j < n; j++)
+            for (; post < ends[j]; post++)
+                assert_int_equal(snn_connect_leaf_end(sizes[k], post), ends[j]);
+        assert_int_equal(post, sizes[k]);
+    }
+}
+
+/* Pieces of a tree rule end where leaves end, or where an owned range ends. */
+static void test_iter_aligned(void **state)
+{
+    (void)state;
+    /* n_post 1000: leaves [0, 250), [250, 500), [500, 750), [750, 1000) */
+    const snn_range own[] = {{10, 620}, {700, 720}, {740, 760}, {800, 1000}};
+    snn_range out[4];
+    snn_piece_iter it;
+    snn_piece_iter_init(&it, own, 4, 100);
+    snn_piece_iter_align(&it, 1000);
+    /* 110 extends to its leaf's end 250, 350 to 500; 600 to 620, where its range ends (its
+     * leaf ends at 750); the last stops inside [800, 1000) and extends to 1000. */
+    const snn_range want[][3] = {
+        {{10, 250}}, {{250, 500}}, {{500, 620}}, {{700, 720}, {740, 760}, {800, 1000}}};
+    const int want_n[] = {1, 1, 1, 3};
+    for (int k = 0; k < 4; k++) {
+        int n = snn_piece_iter_next(&it, out);
+        assert_int_equal(n, want_n[k]);
+        for (int j = 0; j < n; j++) {
+            assert_int_equal(out[j].begin, want[k][j].begin);
+            assert_int_equal(out[j].end, want[k][j].end);
+        }
+    }
+    assert_int_equal(snn_piece_iter_next(&it, out), 0);
+    snn_projection pr = {.rule = SNN_RULE_FIXED_TOTAL_NUMBER, .post_size = 1000};
+    assert_int_equal(snn_build_piece_tree(&pr), 1000);
+    pr.rule = SNN_RULE_FIXED_PROB;
+    assert_int_equal(snn_build_piece_tree(&pr), 0);
+}
+
 static int cmp_edge(const void *a, const void *b)
 {
     const snn_edge *x = a, *y = b;
@@ -129,25 +187,33 @@ static void test_pieces_make_the_whole(void **state)
                           .pre_gids = &gids,
                           .post_gids = &gids};
             snn_error err;
-            snn_edge_list whole = {0}, parts = {0};
+            snn_edge_list whole = {0};
             assert_int_equal(snn_connect_generate(&r, 7, 3, own, 4, &whole, &err), SNN_OK);
-            snn_piece_iter it;
-            snn_range piece[4];
-            snn_piece_iter_init(&it, own, 4, 7);
-            int n_pieces = 0;
-            for (int np; (np = snn_piece_iter_next(&it, piece)) > 0; n_pieces++)
-                assert_int_equal(snn_connect_generate(&r, 7, 3, piece, np, &parts, &err), SNN_OK);
-            assert_int_equal(n_pieces, (37 + 1 + 80 + 10 + 6) / 7);
             /* one_to_one without autapses on one population leaves nothing. */
             assert_true(whole.n > 0 || (rules[ri] == SNN_RULE_ONE_TO_ONE && !aut));
-            assert_int_equal(parts.n, whole.n);
-            if (whole.n > 0) { /* qsort and memcmp take no NULL, even for 0 elements */
+            if (whole.n > 0) /* qsort and memcmp take no NULL, even for 0 elements */
                 qsort(whole.e, whole.n, sizeof *whole.e, cmp_edge);
-                qsort(parts.e, parts.n, sizeof *parts.e, cmp_edge);
-                assert_memory_equal(whole.e, parts.e, whole.n * sizeof *whole.e);
+            /* pieces anywhere, then pieces ending at the ends of the tree's leaves (n_post 300:
+             * [0, 150) and [150, 300)) */
+            for (int aligned = 0; aligned < 2; aligned++) {
+                snn_edge_list parts = {0};
+                snn_piece_iter it;
+                snn_range piece[4];
+                snn_piece_iter_init(&it, own, 4, 7);
+                snn_piece_iter_align(&it, aligned ? 300 : 0);
+                int n_pieces = 0;
+                for (int np; (np = snn_piece_iter_next(&it, piece)) > 0; n_pieces++)
+                    assert_int_equal(snn_connect_generate(&r, 7, 3, piece, np, &parts, &err),
+                                     SNN_OK);
+                assert_int_equal(n_pieces, aligned ? 4 : (37 + 1 + 80 + 10 + 6) / 7);
+                assert_int_equal(parts.n, whole.n);
+                if (whole.n > 0) {
+                    qsort(parts.e, parts.n, sizeof *parts.e, cmp_edge);
+                    assert_memory_equal(whole.e, parts.e, whole.n * sizeof *whole.e);
+                }
+                free(parts.e);
             }
             free(whole.e);
-            free(parts.e);
         }
 }
 
@@ -156,6 +222,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_piece_posts),
         cmocka_unit_test(test_iter),
+        cmocka_unit_test(test_leaf_end),
+        cmocka_unit_test(test_iter_aligned),
         cmocka_unit_test(test_pieces_make_the_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

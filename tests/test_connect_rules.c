@@ -13,6 +13,7 @@
  *   marginal; uniform marginals without multapses; the split weights without autapses (a
  *   targeted z-test that a split ignoring the excluded pair fails); the hypergeometric sampler
  *   against its exact pmf;
+ * - snn_connect_count counts per pre exactly the edges generated for the same owned set;
  * - fixed_outdegree with autapses and multapses has exactly the targets of
  *   snn_connect_fixed_outdegree_row;
  * - error cases.
@@ -206,7 +207,27 @@ static void check_whole(const snn_rule *r, const snn_edge_list *l)
     free(keys);
 }
 
-/* The pieces, generated one call each into one list and sorted, equal the whole output. */
+/* snn_connect_count over `own` counts per pre exactly the edges of l (generated over own). */
+static void check_counts(const snn_rule *r, uint32_t seed, uint32_t proj, const snn_range *own,
+                         int n_own, const snn_edge_list *l, size_t from)
+{
+    uint64_t *want = calloc(r->n_pre + 1, sizeof *want), *got = calloc(r->n_pre + 1, sizeof *got);
+    assert_non_null(want);
+    assert_non_null(got);
+    for (size_t k = from; k < l->n; k++)
+        want[l->e[k].pre]++;
+    snn_edge_list scratch = {0};
+    snn_error err;
+    assert_int_equal(snn_connect_count(r, seed, proj, own, n_own, got, &scratch, &err), SNN_OK);
+    assert_true(scratch.n == 0);
+    assert_memory_equal(want, got, (r->n_pre + 1) * sizeof *got);
+    free(scratch.e);
+    free(want);
+    free(got);
+}
+
+/* The pieces, generated one call each into one list and sorted, equal the whole output; each
+ * piece's counts per pre are its edges'. */
 static void check_pieces(const snn_rule *r, uint32_t seed, uint32_t proj, const snn_range *pieces,
                          int n_pieces, const snn_edge_list *whole)
 {
@@ -216,6 +237,8 @@ static void check_pieces(const snn_rule *r, uint32_t seed, uint32_t proj, const 
         gen_into(r, seed, proj, &pieces[k], 1, &l);
         for (size_t i = before; i < l.n; i++)
             assert_true(l.e[i].post >= pieces[k].begin && l.e[i].post < pieces[k].end);
+        if (r->rule == SNN_RULE_FIXED_TOTAL_NUMBER) /* the rule with its own counting mode */
+            check_counts(r, seed, proj, &pieces[k], 1, &l, before);
     }
     sort_edges(&l);
     assert_true(l.n == whole->n);
@@ -230,6 +253,7 @@ static void check_owned_set(const snn_rule *r, uint32_t seed, uint32_t proj, con
 {
     snn_edge_list l = {0};
     gen_into(r, seed, proj, own, n_own, &l);
+    check_counts(r, seed, proj, own, n_own, &l, 0);
     sort_edges(&l);
     size_t m = 0;
     for (size_t k = 0; k < whole->n; k++) {

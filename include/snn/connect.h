@@ -33,6 +33,11 @@
 /* Largest n_post for which tree node numbers fit in 32 bits. */
 #define SNN_CONNECT_MAX_N_POST ((uint64_t)SNN_CONNECT_LEAF << 31)
 
+/* The end of the tree leaf above that holds post index `post` (< n_post): the tree depends on
+ * n_post alone. A caller that generates a tree rule in pieces ends them where leaves end, since a
+ * leaf met by two pieces is drawn whole for each. */
+uint64_t snn_connect_leaf_end(uint64_t n_post, uint64_t post);
+
 /* Writes into targets (capacity >= K) the targets of pre neuron `pre` that lie in the owned ranges
  * (sorted ascending, disjoint), in ascending order, and returns how many there are.
  * Requires n_post <= SNN_CONNECT_MAX_N_POST and proj_index < 2^24. Allocates nothing. */
@@ -109,6 +114,13 @@ typedef struct {
  * The pre (and the post) gid ranges must not overlap one another (a population listed twice). */
 int snn_connect_generate(const snn_rule *r, uint32_t seed, uint32_t proj_index,
                          const snn_range *owned, int n_owned, snn_edge_list *list, snn_error *err);
+
+/* What snn_connect_generate would append, counted per pre index: count[pre] += 1 for each edge
+ * (count has room for n_pre). The same checks and errors; faster where only the counts are
+ * needed (no edges are formed, for fixed_total_number with multapses). `scratch` is an edge list
+ * for rules that count by generating (left empty, its capacity kept; free(scratch->e)). */
+int snn_connect_count(const snn_rule *r, uint32_t seed, uint32_t proj_index, const snn_range *owned,
+                      int n_owned, uint64_t *count, snn_edge_list *scratch, snn_error *err);
 
 /* Global id of index i of an index space given as gid ranges in index order, or UINT64_MAX when
  * i is beyond the space. */
