@@ -14,6 +14,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "vector_clones.h"
+
 #define SQRT1_2 0.70710678118654752440084436210485
 
 int64_t snn_time_to_steps(double t, double dt)
@@ -117,25 +119,71 @@ int snn_draw_delay_steps(uint32_t seed, uint32_t proj, uint64_t key, double mean
 
 enum { DRAW_BATCH = 256 };
 
+/* w[k] = mean + std z[k] where z[k] is a normal (ok[k]) and that weight is kept; redo[k] = 1
+ * elsewhere (the weight then comes from its stream). Returns whether any redo[k] is 1. */
+SNN_VECTOR_CLONES static int weights_from_normals(double mean, double std, const double *restrict z,
+                                                  const unsigned char *restrict ok, size_t n,
+                                                  snn_real *restrict w,
+                                                  unsigned char *restrict redo)
+{
+    int any = 0;
+    for (size_t k = 0; k < n; k++) {
+        const double x = mean + std * z[k];
+        const int kept = mean > 0.0 ? x > 0.0 : mean < 0.0 ? x < 0.0 : 1;
+        w[k] = (snn_real)x;
+        redo[k] = (unsigned char)!((ok[k] != 0) & kept);
+        any |= redo[k];
+    }
+    return any;
+}
+
 void snn_draw_weights(uint32_t seed, uint32_t proj, const uint64_t *keys, size_t n, double mean,
                       double std, snn_real *w)
 {
+    if (std == 0.0) {
+        for (size_t k = 0; k < n; k++)
+            w[k] = (snn_real)mean;
+        return;
+    }
     uint64_t word[DRAW_BATCH];
+    double z[DRAW_BATCH];
+    unsigned char ok[DRAW_BATCH], redo[DRAW_BATCH];
     for (size_t b = 0; b < n; b += DRAW_BATCH) {
         size_t len = n - b < DRAW_BATCH ? n - b : DRAW_BATCH;
-        if (std != 0.0)
-            snn_rng_first_words(seed, SNN_RNG_WEIGHT | proj, keys + b, 0, len, word);
-        for (size_t k = 0; k < len; k++) {
-            double z, x = mean;
-            if (std != 0.0) {
-                int ok = snn_normal_from_word(word[k], &z);
-                x = mean + std * z;
-                if (!ok || !weight_kept(x, mean))
-                    x = snn_draw_weight(seed, proj, keys[b + k], mean, std);
-            }
-            w[b + k] = (snn_real)x;
-        }
+        snn_rng_first_words(seed, SNN_RNG_WEIGHT | proj, keys + b, 0, len, word);
+        snn_normals_from_words(word, len, z, ok);
+        if (!weights_from_normals(mean, std, z, ok, len, w + b, redo))
+            continue;
+        for (size_t k = 0; k < len; k++)
+            if (redo[k])
+                w[b + k] = (snn_real)snn_draw_weight(seed, proj, keys[b + k], mean, std);
     }
+}
+
+/* d[k] = delay_steps(mean + std z[k], dt) where z[k] is a normal (ok[k]) that puts the delay in
+ * [dt, dmax] with a step count that fits an int; redo[k] = 1 elsewhere (the delay then comes from
+ * its stream). The arithmetic is snn_time_to_steps's for a positive time. Returns whether any
+ * redo[k] is 1. */
+SNN_VECTOR_CLONES static int delays_from_normals(double mean, double std, double dt, double dmax,
+                                                 const double *restrict z,
+                                                 const unsigned char *restrict ok, size_t n,
+                                                 int *restrict d, unsigned char *restrict redo)
+{
+    int any = 0;
+    for (size_t k = 0; k < n; k++) {
+        const double x = mean + std * z[k];
+        const double q = x / dt; /* >= 1 where x >= dt */
+        const double y = q + 0.5 + 1e-12 * q;
+        /* floor(y) <= INT_MAX; then floor is the truncation to int (y > 0), which vectorises
+         * (GCC keeps floor itself scalar unless traps are off) */
+        const int fits = y < 2147483648.0;
+        const int good = (ok[k] != 0) & (x >= dt) & (x <= dmax) & fits;
+        const int steps = (int)(good ? y : 1.0);
+        d[k] = steps < 1 ? 1 : steps;
+        redo[k] = (unsigned char)!good;
+        any |= redo[k];
+    }
+    return any;
 }
 
 int snn_draw_delays_steps(uint32_t seed, uint32_t proj, const uint64_t *keys, size_t n, double mean,
@@ -150,19 +198,20 @@ int snn_draw_delays_steps(uint32_t seed, uint32_t proj, const uint64_t *keys, si
         return status;
     }
     uint64_t word[DRAW_BATCH];
+    double z[DRAW_BATCH];
+    unsigned char ok[DRAW_BATCH], redo[DRAW_BATCH];
     int status = 0;
     for (size_t b = 0; b < n; b += DRAW_BATCH) {
         size_t len = n - b < DRAW_BATCH ? n - b : DRAW_BATCH;
         snn_rng_first_words(seed, SNN_RNG_DELAY | proj, keys + b, 0, len, word);
-        for (size_t k = 0; k < len; k++) {
-            double z;
-            int ok = snn_normal_from_word(word[k], &z);
-            double x = ok ? mean + std * z : 0.0;
-            d[b + k] = ok && x >= dt && x <= dmax
-                           ? delay_steps(x, dt)
-                           : snn_draw_delay_steps(seed, proj, keys[b + k], mean, std, dt, dmax);
-            status |= d[b + k] < 0 ? -1 : 0;
-        }
+        snn_normals_from_words(word, len, z, ok);
+        if (!delays_from_normals(mean, std, dt, dmax, z, ok, len, d + b, redo))
+            continue;
+        for (size_t k = 0; k < len; k++)
+            if (redo[k]) {
+                d[b + k] = snn_draw_delay_steps(seed, proj, keys[b + k], mean, std, dt, dmax);
+                status |= d[b + k] < 0 ? -1 : 0;
+            }
     }
     return status;
 }

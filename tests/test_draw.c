@@ -518,6 +518,15 @@ static void test_batched_draws_equal_scalar(void **state)
             assert_int_equal(
                 d[k], snn_draw_delay_steps(9, 12, keys[k], dp[c][0], dp[c][1], dp[c][2], dp[c][3]));
     }
+    /* Step counts beyond INT_MAX (dt 1 ps, INT_MAX steps 2.15 ms): -1 where the delay has more
+     * steps, as one by one. */
+    int beyond = 0;
+    assert_int_equal(snn_draw_delays_steps(9, 12, keys, N, 2.5, 0.5, 1e-9, 4.0, d), -1);
+    for (int k = 0; k < N; k++) {
+        assert_int_equal(d[k], snn_draw_delay_steps(9, 12, keys[k], 2.5, 0.5, 1e-9, 4.0));
+        beyond += d[k] == -1;
+    }
+    assert_true(beyond > 0 && beyond < N);
     /* A window far in the tail: refused for every key. */
     assert_int_equal(snn_draw_delays_steps(9, 12, keys, N, 1.0, 0.1, 0.1, 0.2, d), -1);
     for (int k = 0; k < N; k++)

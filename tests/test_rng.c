@@ -299,6 +299,42 @@ static void test_ziggurat_table(void **state)
  * draws in 64 equiprobable bins (chi-square, 63 degrees of freedom, 5-sigma bound ~ 63 + 5 *
  * sqrt(126)), and the tails beyond the ziggurat's R = 3.654 (drawn by the tail algorithm) and
  * beyond 5 at their exact probabilities within 5 standard errors. */
+/* The batched ziggurat core equals the one-word function bit for bit: every layer with both
+ * signs, the extreme uniforms (all-zero and all-one 53 bits, odd and even), and random words. */
+static void test_normals_from_words(void **state)
+{
+    (void)state;
+    enum { N = 4099 };
+    static uint64_t b[N];
+    static double z[N];
+    static unsigned char ok[N];
+    size_t n = 0;
+    for (uint64_t layer = 0; layer < 256; layer++)
+        for (uint64_t sign = 0; sign < 2; sign++) {
+            const uint64_t low = layer | sign << 8;
+            b[n++] = low;                                     /* uniform 0 */
+            b[n++] = low | ~UINT64_C(0) << 11;                /* uniform 1 - 2^-53 */
+            b[n++] = low | UINT64_C(1) << 11;                 /* odd: the lowest uniform bit */
+            b[n++] = low | (UINT64_C(0x5555555555555) << 11); /* even */
+        }
+    uint64_t s = 12345;
+    while (n < N) {
+        s = s * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+        b[n++] = s ^ (s >> 29);
+    }
+    snn_normals_from_words(b, N, z, ok);
+    size_t n_ok = 0;
+    for (size_t i = 0; i < N; i++) {
+        double want;
+        int want_ok = snn_normal_from_word(b[i], &want);
+        assert_int_equal(ok[i], want_ok);
+        if (want_ok)
+            assert_memory_equal(&z[i], &want, sizeof want);
+        n_ok += ok[i];
+    }
+    assert_true(n_ok > N / 2 && n_ok < N); /* both outcomes occur */
+}
+
 static void test_normal_distribution(void **state)
 {
     (void)state;
@@ -494,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_fill_equals_sequential),
         cmocka_unit_test(test_normal),
         cmocka_unit_test(test_ziggurat_table),
+        cmocka_unit_test(test_normals_from_words),
         cmocka_unit_test(test_normal_distribution),
         cmocka_unit_test(test_binomial_moments),
         cmocka_unit_test(test_binomial_edges),

@@ -124,4 +124,9 @@ void snn_rng_first_words(uint32_t seed, uint32_t purpose, const uint64_t *ids, u
  * in *z and returns 1; otherwise returns 0 (snn_rng_normal then needs more of the stream). */
 int snn_normal_from_word(uint64_t b, double *z);
 
+/* The same for n words at once (vectorised): ok[i] = snn_normal_from_word(b[i], &z[i]); z[i] is
+ * unspecified where ok[i] is 0. */
+void snn_normals_from_words(const uint64_t *restrict b, size_t n, double *restrict z,
+                            unsigned char *restrict ok);
+
 #endif
