@@ -395,8 +395,9 @@ static inline double u53_to_double(uint64_t m)
     return (d - 0x1.0p52) * 2.0 + ((m & 1) ? 1.0 : 0.0);
 }
 
-SNN_VECTOR_CLONES void snn_normals_from_words(const uint64_t *restrict b, size_t n,
-                                              double *restrict z, unsigned char *restrict ok)
+/* Cloned functions stay static: clang resolves a clone set only where it is defined. */
+SNN_VECTOR_CLONES static void normals_from_words(const uint64_t *restrict b, size_t n,
+                                                 double *restrict z, unsigned char *restrict ok)
 {
     for (size_t i = 0; i < n; i++) {
         const uint64_t w = b[i];
@@ -405,6 +406,12 @@ SNN_VECTOR_CLONES void snn_normals_from_words(const uint64_t *restrict b, size_t
         ok[i] = x < snn_zig_x[layer + 1];
         z[i] = (w >> 8) & 1 ? -x : x;
     }
+}
+
+void snn_normals_from_words(const uint64_t *restrict b, size_t n, double *restrict z,
+                            unsigned char *restrict ok)
+{
+    normals_from_words(b, n, z, ok);
 }
 
 double snn_rng_normal(snn_rng *r)
