@@ -75,6 +75,7 @@ typedef struct {
     snn_edge_list *list;
     uint64_t *count; /* snn_connect_count: count[pre] += 1 per edge instead of the list, where a
                         rule can (the fixed_total_number leaf with multapses) */
+    const snn_csr_sink *sink; /* snn_connect_place: the edges into CSR rows, where a rule can */
     snn_error *err;
     int no_autapses; /* autapses excluded (and gid ranges given) */
     snn_range *diag; /* post index intervals whose gids are also pre gids, ascending */
@@ -399,6 +400,24 @@ static inline uint64_t reader_below(word_reader *rd, uint64_t n)
     return m >> 32;
 }
 
+/* The sink's local target of post index `post` (one of its ranges holds it). */
+static uint32_t sink_target(const snn_csr_sink *k, uint64_t post)
+{
+    int r = 0;
+    while (r < k->n_ranges - 1 && post >= k->ranges[r].end)
+        r++;
+    return k->local_begin[r] + (uint32_t)(post - k->ranges[r].begin);
+}
+
+/* The slot of the next synapse of `pre` in the sink's rows, its target and key written. */
+static inline void sink_put(const snn_csr_sink *k, uint64_t pre, uint32_t target, uint64_t key)
+{
+    uint64_t slot = k->next[pre]++;
+    k->target[slot] = target;
+    if (k->key)
+        k->key[slot] = key;
+}
+
 static int tn_leaf(tn_walk *w, snn_rng *s, uint64_t lo, uint64_t hi, uint64_t c, uint64_t base)
 {
     gen *g = w->g;
@@ -432,6 +451,39 @@ static int tn_leaf(tn_walk *w, snn_rng *s, uint64_t lo, uint64_t hi, uint64_t c,
             rc = scratch(&g->set, &g->set_cap, c ? c : 1, g->err);
         if (rc != SNN_OK)
             return rc;
+        if (g->sink && n_pre <= UINT32_MAX && c <= UINT32_MAX) {
+            /* Into the sink, in the list's order without forming edges: the draws packed as
+             * pre << 8 | post offset (offsets < SNN_CONNECT_LEAF = 256), the owned ones sorted
+             * stably by post as pre << 32 | draw number, then placed post by post. */
+            uint64_t at[SNN_CONNECT_LEAF + 1] = {0}, first[SNN_CONNECT_LEAF + 1];
+            word_reader rd = {.s = s, .bulk = 1, .left = 2 * c};
+            for (uint64_t i = 0; i < c; i++) {
+                uint64_t post, pre;
+                do {
+                    post = lo + reader_below(&rd, size);
+                    pre = reader_below(&rd, n_pre);
+                } while (g->no_autapses && pre == self_pre(g, post));
+                g->set[i] = pre << 8 | (post - lo);
+                if (whole || in_mask(mask, post - lo))
+                    at[post - lo + 1]++;
+            }
+            for (uint64_t j = 0; j < size; j++)
+                at[j + 1] += at[j];
+            memcpy(first, at, sizeof first);
+            for (uint64_t i = 0; i < c; i++) {
+                uint64_t off = g->set[i] & 0xFF;
+                if (whole || in_mask(mask, off))
+                    g->out[at[off]++] = (g->set[i] >> 8) << 32 | i;
+            }
+            for (uint64_t j = 0; j < size; j++) {
+                if (first[j] == first[j + 1])
+                    continue;
+                uint32_t target = sink_target(g->sink, lo + j);
+                for (uint64_t q = first[j]; q < first[j + 1]; q++)
+                    sink_put(g->sink, g->out[q] >> 32, target, base + (g->out[q] & 0xFFFFFFFF));
+            }
+            return SNN_OK;
+        }
         uint64_t at[SNN_CONNECT_LEAF + 1] = {0};
         /* The stream's words in bulk when both bounds take one word per draw; the draws and
          * their order are those of snn_rng_below (the stream ends with the leaf). */
@@ -847,7 +899,8 @@ static int generate(gen *g)
 }
 
 static int connect(const snn_rule *r, uint32_t seed, uint32_t proj_index, const snn_range *owned,
-                   int n_owned, snn_edge_list *list, uint64_t *count, snn_error *err)
+                   int n_owned, snn_edge_list *list, uint64_t *count, const snn_csr_sink *sink,
+                   snn_error *err)
 {
     const char *rname = snn_connect_rule_name(r->rule);
     if (proj_index >= (1u << 24))
@@ -861,6 +914,7 @@ static int connect(const snn_rule *r, uint32_t seed, uint32_t proj_index, const 
     g.n_owned = owned ? n_owned : 0;
     g.list = list;
     g.count = count;
+    g.sink = sink;
     g.err = err;
     int rc = SNN_OK;
     if (!r->autapses) {
@@ -888,16 +942,27 @@ static int connect(const snn_rule *r, uint32_t seed, uint32_t proj_index, const 
 int snn_connect_generate(const snn_rule *r, uint32_t seed, uint32_t proj_index,
                          const snn_range *owned, int n_owned, snn_edge_list *list, snn_error *err)
 {
-    return connect(r, seed, proj_index, owned, n_owned, list, NULL, err);
+    return connect(r, seed, proj_index, owned, n_owned, list, NULL, NULL, err);
 }
 
 int snn_connect_count(const snn_rule *r, uint32_t seed, uint32_t proj_index, const snn_range *owned,
                       int n_owned, uint64_t *count, snn_edge_list *scratch, snn_error *err)
 {
     scratch->n = 0;
-    int rc = connect(r, seed, proj_index, owned, n_owned, scratch, count, err);
+    int rc = connect(r, seed, proj_index, owned, n_owned, scratch, count, NULL, err);
     for (size_t k = 0; k < scratch->n; k++) /* rules without a counting mode */
         count[scratch->e[k].pre]++;
+    scratch->n = 0;
+    return rc;
+}
+
+int snn_connect_place(const snn_rule *r, uint32_t seed, uint32_t proj_index, const snn_range *owned,
+                      int n_owned, const snn_csr_sink *sink, snn_edge_list *scratch, snn_error *err)
+{
+    scratch->n = 0;
+    int rc = connect(r, seed, proj_index, owned, n_owned, scratch, NULL, sink, err);
+    for (size_t k = 0; k < scratch->n; k++) /* rules without a placing mode, in list order */
+        sink_put(sink, scratch->e[k].pre, sink_target(sink, scratch->e[k].post), scratch->e[k].key);
     scratch->n = 0;
     return rc;
 }

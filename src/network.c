@@ -408,33 +408,36 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
                           pr->name, (unsigned long long)n);
         goto done;
     }
-    /* Pass 2: rows are filled from their ends backwards (row[pre + 1] is the cursor meanwhile),
-     * pieces last to first and each piece's edges last to first, so every row ends up in
-     * generation order, which the row sort's sorted-row fast path likes. A kept list (one piece,
-     * or the file's edges) is placed without being regenerated. */
-    int n_lists_placed = fe ? 1 : n_pieces;
-    for (int j = n_lists_placed - 1; j >= 0; j--) {
-        if (!kept) {
-            snn_piece_iter s = starts[j];
-            int np = snn_piece_iter_next(&s, piece);
-            list.n = 0;
-            status = snn_connect_generate(&rule, m->run.seed, (uint32_t)p, piece, np, &list, err);
-            if (status != SNN_OK)
-                goto done;
-        }
-        for (size_t k = list.n; k-- > 0;) {
-            const snn_edge *e = &list.e[k];
-            uint64_t pos = --sy->row[e->pre + 1];
-            sy->target[pos] = local_target(ranges, local_begin, e->post);
-            if (keys)
-                keys[pos] = e->key;
-        }
+    /* Pass 2: rows are filled forwards (row[pre] is the cursor meanwhile), pieces in order and
+     * each piece's edges in the list's order, so every row ends up in generation order, which
+     * the row sort's sorted-row fast path likes. Pieces are placed as they are generated
+     * (snn_connect_place: without forming edges where the rule can); a kept list (one piece, or
+     * the file's edges) is placed without being regenerated. */
+    const snn_csr_sink sink = {.next = sy->row,
+                               .target = sy->target,
+                               .key = keys,
+                               .ranges = ranges,
+                               .local_begin = local_begin,
+                               .n_ranges = n_own};
+    for (size_t k = 0; kept && k < list.n; k++) {
+        const snn_edge *e = &list.e[k];
+        uint64_t pos = sy->row[e->pre]++;
+        sy->target[pos] = local_target(ranges, local_begin, e->post);
+        if (keys)
+            keys[pos] = e->key;
     }
+    for (int j = 0; !kept && j < n_pieces && status == SNN_OK; j++) {
+        snn_piece_iter s = starts[j];
+        int np = snn_piece_iter_next(&s, piece);
+        status = snn_connect_place(&rule, m->run.seed, (uint32_t)p, piece, np, &sink, &list, err);
+    }
+    if (status != SNN_OK)
+        goto done;
     free(list.e);
     list.e = NULL;
-    for (uint64_t i = 0; i < pr->pre_size; i++) /* undo the cursors: row[i + 1] = row i's start */
-        sy->row[i] = sy->row[i + 1];
-    sy->row[pr->pre_size] = n;
+    for (uint64_t i = pr->pre_size; i > 0; i--) /* undo the cursors: row[i] = row i's start */
+        sy->row[i] = sy->row[i - 1];
+    sy->row[0] = 0;
     /* Each row into (target, key) order: canonical whatever order the rule produced. */
     for (uint64_t i = 0; i < pr->pre_size && status == SNN_OK; i++) {
         uint64_t b = sy->row[i], len = sy->row[i + 1] - b;

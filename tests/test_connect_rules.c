@@ -13,7 +13,8 @@
  *   marginal; uniform marginals without multapses; the split weights without autapses (a
  *   targeted z-test that a split ignoring the excluded pair fails); the hypergeometric sampler
  *   against its exact pmf;
- * - snn_connect_count counts per pre exactly the edges generated for the same owned set;
+ * - snn_connect_count counts per pre exactly the edges generated for the same owned set, and
+ *   snn_connect_place fills CSR rows exactly as the generated list placed in order;
  * - fixed_outdegree with autapses and multapses has exactly the targets of
  *   snn_connect_fixed_outdegree_row;
  * - error cases.
@@ -226,6 +227,58 @@ static void check_counts(const snn_rule *r, uint32_t seed, uint32_t proj, const 
     free(got);
 }
 
+/* snn_connect_place over `own` fills CSR rows exactly as placing l (generated over own) edge by
+ * edge in list order: the same targets (posts numbered through own's ranges), keys and cursors. */
+static void check_place(const snn_rule *r, uint32_t seed, uint32_t proj, const snn_range *own,
+                        int n_own, const snn_edge_list *l)
+{
+    uint32_t local_begin[64];
+    assert_true(n_own <= 64);
+    uint32_t local = 0;
+    for (int k = 0; k < n_own; k++) {
+        local_begin[k] = local;
+        local += (uint32_t)(own[k].end - own[k].begin);
+    }
+    size_t n = l->n ? l->n : 1, rows = r->n_pre + 1;
+    uint64_t *next_w = calloc(rows, sizeof *next_w), *next_g = calloc(rows, sizeof *next_g);
+    uint64_t *key_w = calloc(n, sizeof *key_w), *key_g = calloc(n, sizeof *key_g);
+    uint32_t *tgt_w = calloc(n, sizeof *tgt_w), *tgt_g = calloc(n, sizeof *tgt_g);
+    assert_true(next_w && next_g && key_w && key_g && tgt_w && tgt_g);
+    for (size_t k = 0; k < l->n; k++) /* row starts: counts, then prefix sums */
+        next_w[l->e[k].pre + 1]++;
+    for (size_t i = 0; i + 1 < rows; i++)
+        next_w[i + 1] += next_w[i];
+    memcpy(next_g, next_w, rows * sizeof *next_g);
+    for (size_t k = 0; k < l->n; k++) {
+        int j = 0;
+        while (l->e[k].post >= own[j].end)
+            j++;
+        uint64_t slot = next_w[l->e[k].pre]++;
+        tgt_w[slot] = local_begin[j] + (uint32_t)(l->e[k].post - own[j].begin);
+        key_w[slot] = l->e[k].key;
+    }
+    snn_csr_sink sink = {.next = next_g,
+                         .target = tgt_g,
+                         .key = key_g,
+                         .ranges = own,
+                         .local_begin = local_begin,
+                         .n_ranges = n_own};
+    snn_edge_list scratch = {0};
+    snn_error err;
+    assert_int_equal(snn_connect_place(r, seed, proj, own, n_own, &sink, &scratch, &err), SNN_OK);
+    assert_true(scratch.n == 0);
+    assert_memory_equal(next_w, next_g, rows * sizeof *next_g);
+    assert_memory_equal(tgt_w, tgt_g, n * sizeof *tgt_g);
+    assert_memory_equal(key_w, key_g, n * sizeof *key_g);
+    free(scratch.e);
+    free(next_w);
+    free(next_g);
+    free(key_w);
+    free(key_g);
+    free(tgt_w);
+    free(tgt_g);
+}
+
 /* The pieces, generated one call each into one list and sorted, equal the whole output; each
  * piece's counts per pre are its edges'. */
 static void check_pieces(const snn_rule *r, uint32_t seed, uint32_t proj, const snn_range *pieces,
@@ -254,6 +307,7 @@ static void check_owned_set(const snn_rule *r, uint32_t seed, uint32_t proj, con
     snn_edge_list l = {0};
     gen_into(r, seed, proj, own, n_own, &l);
     check_counts(r, seed, proj, own, n_own, &l, 0);
+    check_place(r, seed, proj, own, n_own, &l);
     sort_edges(&l);
     size_t m = 0;
     for (size_t k = 0; k < whole->n; k++) {

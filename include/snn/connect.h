@@ -122,6 +122,26 @@ int snn_connect_generate(const snn_rule *r, uint32_t seed, uint32_t proj_index,
 int snn_connect_count(const snn_rule *r, uint32_t seed, uint32_t proj_index, const snn_range *owned,
                       int n_owned, uint64_t *count, snn_edge_list *scratch, snn_error *err);
 
+/* Where snn_connect_place puts a projection's synapses: rows by pre index, each row filled
+ * forwards from next[pre]. The post index of each synapse becomes its local target through the
+ * caller's post ranges: local_begin[k] + (post - ranges[k].begin) for the range k holding it
+ * (every post the rule is given lies in one). */
+typedef struct {
+    uint64_t *next;              /* per pre: the next free slot of its row (advanced) */
+    uint32_t *target;            /* per slot: the local target */
+    uint64_t *key;               /* per slot: the synapse's key, or NULL */
+    const snn_range *ranges;     /* the caller's post ranges, ascending, disjoint */
+    const uint32_t *local_begin; /* local target of each range's first post */
+    int n_ranges;
+} snn_csr_sink;
+
+/* What snn_connect_generate would append, written into the sink's rows instead, in the list's
+ * order (fixed_total_number with multapses: in (post, key) order per leaf, without forming
+ * edges). The same checks and errors; `scratch` as for snn_connect_count. */
+int snn_connect_place(const snn_rule *r, uint32_t seed, uint32_t proj_index, const snn_range *owned,
+                      int n_owned, const snn_csr_sink *sink, snn_edge_list *scratch,
+                      snn_error *err);
+
 /* Global id of index i of an index space given as gid ranges in index order, or UINT64_MAX when
  * i is beyond the space. */
 uint64_t snn_index_to_gid(const snn_range *gids, int n_ranges, uint64_t i);
