@@ -418,6 +418,64 @@ static inline void sink_put(const snn_csr_sink *k, uint64_t pre, uint32_t target
         k->key[slot] = key;
 }
 
+/* Bits needed for the values 0 .. x. */
+static unsigned bit_width(uint64_t x)
+{
+    unsigned n = 0;
+    for (; x; x >>= 1)
+        n++;
+    return n;
+}
+
+enum { PRE_BUCKETS_LOG2 = 10 };
+
+/* A fixed_total_number leaf with multapses into the sink, in the list's order without forming
+ * edges. The c draws (post in [lo, lo + size), pre) are packed as pre << 8 | post offset
+ * (offsets < SNN_CONNECT_LEAF = 256); the owned ones are sorted stably by post, as
+ * pre << (8 + ib) | offset << ib | draw number (pb + 8 + ib <= 64 bits), then stably by the
+ * pre's top PRE_BUCKETS_LOG2 bits, so each row's synapses stay in (post, draw) order and
+ * consecutive writes go to a few neighbouring rows instead of one cache line per synapse. */
+static void tn_leaf_place(gen *g, word_reader *rd, uint64_t lo, uint64_t size, uint64_t c,
+                          uint64_t base, int whole, const uint64_t *mask, unsigned pb, unsigned ib)
+{
+    const uint64_t n_pre = g->r->n_pre;
+    uint64_t at[SNN_CONNECT_LEAF + 1] = {0};
+    for (uint64_t i = 0; i < c; i++) {
+        uint64_t post, pre;
+        do { /* rejection of autapses: uniform over the leaf's allowed pairs */
+            post = lo + reader_below(rd, size);
+            pre = reader_below(rd, n_pre);
+        } while (g->no_autapses && pre == self_pre(g, post));
+        g->set[i] = pre << 8 | (post - lo);
+        if (whole || in_mask(mask, post - lo))
+            at[post - lo + 1]++;
+    }
+    for (uint64_t j = 0; j < size; j++)
+        at[j + 1] += at[j];
+    const uint64_t n_own = at[size];
+    for (uint64_t i = 0; i < c; i++) {
+        uint64_t off = g->set[i] & 0xFF;
+        if (whole || in_mask(mask, off))
+            g->out[at[off]++] = (g->set[i] >> 8) << (8 + ib) | off << ib | i;
+    }
+    const unsigned ps = pb > PRE_BUCKETS_LOG2 ? pb - PRE_BUCKETS_LOG2 : 0, shift = 8 + ib + ps;
+    uint64_t bucket[(1u << PRE_BUCKETS_LOG2) + 1] = {0};
+    for (uint64_t k = 0; k < n_own; k++)
+        bucket[(g->out[k] >> shift) + 1]++;
+    for (unsigned j = 0; j < 1u << PRE_BUCKETS_LOG2; j++)
+        bucket[j + 1] += bucket[j];
+    for (uint64_t k = 0; k < n_own; k++)
+        g->set[bucket[g->out[k] >> shift]++] = g->out[k];
+    uint32_t target[SNN_CONNECT_LEAF];
+    for (uint64_t j = 0; j < size; j++)
+        target[j] = whole || in_mask(mask, j) ? sink_target(g->sink, lo + j) : 0;
+    const uint64_t low = (UINT64_C(1) << ib) - 1;
+    for (uint64_t k = 0; k < n_own; k++) {
+        uint64_t v = g->set[k];
+        sink_put(g->sink, v >> (8 + ib), target[(v >> ib) & 0xFF], base + (v & low));
+    }
+}
+
 static int tn_leaf(tn_walk *w, snn_rng *s, uint64_t lo, uint64_t hi, uint64_t c, uint64_t base)
 {
     gen *g = w->g;
@@ -451,37 +509,10 @@ static int tn_leaf(tn_walk *w, snn_rng *s, uint64_t lo, uint64_t hi, uint64_t c,
             rc = scratch(&g->set, &g->set_cap, c ? c : 1, g->err);
         if (rc != SNN_OK)
             return rc;
-        if (g->sink && n_pre <= UINT32_MAX && c <= UINT32_MAX) {
-            /* Into the sink, in the list's order without forming edges: the draws packed as
-             * pre << 8 | post offset (offsets < SNN_CONNECT_LEAF = 256), the owned ones sorted
-             * stably by post as pre << 32 | draw number, then placed post by post. */
-            uint64_t at[SNN_CONNECT_LEAF + 1] = {0}, first[SNN_CONNECT_LEAF + 1];
+        const unsigned pb = bit_width(n_pre - 1), ib = bit_width(c - 1);
+        if (g->sink && n_pre <= UINT32_MAX && pb + 8 + ib <= 64) {
             word_reader rd = {.s = s, .bulk = 1, .left = 2 * c};
-            for (uint64_t i = 0; i < c; i++) {
-                uint64_t post, pre;
-                do {
-                    post = lo + reader_below(&rd, size);
-                    pre = reader_below(&rd, n_pre);
-                } while (g->no_autapses && pre == self_pre(g, post));
-                g->set[i] = pre << 8 | (post - lo);
-                if (whole || in_mask(mask, post - lo))
-                    at[post - lo + 1]++;
-            }
-            for (uint64_t j = 0; j < size; j++)
-                at[j + 1] += at[j];
-            memcpy(first, at, sizeof first);
-            for (uint64_t i = 0; i < c; i++) {
-                uint64_t off = g->set[i] & 0xFF;
-                if (whole || in_mask(mask, off))
-                    g->out[at[off]++] = (g->set[i] >> 8) << 32 | i;
-            }
-            for (uint64_t j = 0; j < size; j++) {
-                if (first[j] == first[j + 1])
-                    continue;
-                uint32_t target = sink_target(g->sink, lo + j);
-                for (uint64_t q = first[j]; q < first[j + 1]; q++)
-                    sink_put(g->sink, g->out[q] >> 32, target, base + (g->out[q] & 0xFFFFFFFF));
-            }
+            tn_leaf_place(g, &rd, lo, size, c, base, whole, mask, pb, ib);
             return SNN_OK;
         }
         uint64_t at[SNN_CONNECT_LEAF + 1] = {0};
