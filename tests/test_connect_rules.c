@@ -412,6 +412,32 @@ static void test_partition_independence(void **state)
             }
 }
 
+/* fixed_total_number with multapses places its leaves through buckets of the pre's top bits when
+ * n_pre needs more than 10 bits: rows as the list placed in order, with and without autapses,
+ * owning whole and partial leaves. */
+static void test_place_many_pre(void **state)
+{
+    (void)state;
+    static const snn_range pre = {0, 5000}, post = {2000, 2600}; /* overlapping gids */
+    const snn_range own[] = {{0, 150}, {170, 420}, {500, 600}};
+    for (int aut = 0; aut < 2; aut++) {
+        snn_rule r = {.rule = SNN_RULE_FIXED_TOTAL_NUMBER,
+                      .n_pre = 5000,
+                      .n_post = 600,
+                      .total_number = 300000,
+                      .autapses = aut,
+                      .multapses = 1,
+                      .n_pre_ranges = 1,
+                      .n_post_ranges = 1,
+                      .pre_gids = &pre,
+                      .post_gids = &post};
+        snn_edge_list l = {0};
+        gen_into(&r, 31, 4, own, 3, &l);
+        check_place(&r, 31, 4, own, 3, &l);
+        free(l.e);
+    }
+}
+
 /* ---- degrees --------------------------------------------------------------------------------- */
 
 static void test_fixed_outdegree_degrees(void **state)
@@ -1069,6 +1095,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hypergeometric),
         cmocka_unit_test(test_partition_independence),
+        cmocka_unit_test(test_place_many_pre),
         cmocka_unit_test(test_fixed_outdegree_degrees),
         cmocka_unit_test(test_fixed_indegree_degrees),
         cmocka_unit_test(test_all_to_all_one_to_one),
