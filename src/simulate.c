@@ -350,7 +350,15 @@ static void update_thread(const snn_network *net, snn_thread_state *ts, uint64_t
 /* Every delay and weight width for the target array T (one of the store's two widths). */
 #define DELIVER_ANY_DELAY(T)                                                                       \
     do {                                                                                           \
-        if (sy->delay8) {                                                                          \
+        if (sy->delay8 && at) { /* at[d]: the row of slot + d, target base included */             \
+            const uint8_t *restrict d = sy->delay8;                                                \
+            if (wk)                                                                                \
+                for (; k < end; k++)                                                               \
+                    at[d[k]][T[k]] += wk[k];                                                       \
+            else                                                                                   \
+                for (; k < end; k++)                                                               \
+                    at[d[k]][T[k]] += w;                                                           \
+        } else if (sy->delay8) {                                                                   \
             const uint8_t *restrict d = sy->delay8;                                                \
             if (wk)                                                                                \
                 DELIVER_ROW_DELAYED(T[k], d[k], wk[k]);                                            \
@@ -370,10 +378,12 @@ static void update_thread(const snn_network *net, snn_thread_state *ts, uint64_t
     } while (0)
 
 /* The row's synapses [k, end) into buf (constant delay) or into the ring at slot + delay, in row
- * order, dispatched once per row on the store's widths (synapse_store.h). */
+ * order, dispatched once per row on the store's widths (synapse_store.h). With 1-byte delays
+ * and `at` given (L <= 256), at[d] is where slot + d's row (plus the store's target base)
+ * starts: one table load per synapse instead of a wrap-around and a multiplication. */
 static void deliver_row(const snn_synapses *sy, uint64_t k, uint64_t end, snn_real w,
                         snn_real *restrict buf, snn_real *restrict ring, size_t slot, size_t L,
-                        size_t N)
+                        size_t N, snn_real *const *at)
 {
     const snn_real *restrict wk = sy->weight;
     if (sy->target16) {
@@ -430,15 +440,24 @@ static void deliver_jobs(const snn_network *net, snn_thread_state *ts, uint64_t 
     const uint32_t N = ts->n;
     const uint64_t L = (uint64_t)net->ring_len;
     const size_t slot = (size_t)(n % L);
+    snn_real *at[256]; /* deliver_row's slot table, for the channel and base below */
+    snn_real *at_for = NULL;
     for (int j = 0; j < n_jobs; j++) {
         if (j + 1 < n_jobs)
             prefetch_row(&ts->syn[job[j + 1].p], job[j + 1].k, job[j + 1].end);
         const int p = job[j].p;
         const snn_projection *pr = &m->projs[p];
+        const snn_synapses *sy = &ts->syn[p];
         snn_real *restrict ring_c = ts->ring + (size_t)net->channels.proj_channel[p] * L * N;
         snn_real *restrict buf = ring_c + (size_t)((n + (uint64_t)pr->delay_steps) % L) * N;
-        deliver_row(&ts->syn[p], job[j].k, job[j].end, (snn_real)pr->weight, buf, ring_c, slot,
-                    (size_t)L, (size_t)N);
+        snn_real *base = ring_c + (sy->target16 ? sy->target_base : 0);
+        if (L <= 256 && base != at_for) { /* rows of the same channel and base share it */
+            for (size_t d = 0; d < L; d++)
+                at[d] = base + ((slot + d) % L) * N;
+            at_for = base;
+        }
+        deliver_row(sy, job[j].k, job[j].end, (snn_real)pr->weight, buf, ring_c, slot, (size_t)L,
+                    (size_t)N, L <= 256 ? at : NULL);
     }
 }
 
