@@ -347,17 +347,28 @@ static void update_thread(const snn_network *net, snn_thread_state *ts, uint64_t
         }                                                                                          \
     } while (0)
 
+/* Through the slot table `at` (deliver_row): each ring cell is prefetched for writing
+ * RING_AHEAD synapses before it is added to, so the row's scattered cells are fetched together
+ * rather than as the loop reaches them. */
+#define DELIVER_ROW_AT(T, W)                                                                       \
+    do {                                                                                           \
+        for (; k + RING_AHEAD < end; k++) {                                                        \
+            __builtin_prefetch(at[d[k + RING_AHEAD]] + T[k + RING_AHEAD], 1, 3);                   \
+            at[d[k]][T[k]] += (W);                                                                 \
+        }                                                                                          \
+        for (; k < end; k++)                                                                       \
+            at[d[k]][T[k]] += (W);                                                                 \
+    } while (0)
+
 /* Every delay and weight width for the target array T (one of the store's two widths). */
 #define DELIVER_ANY_DELAY(T)                                                                       \
     do {                                                                                           \
         if (sy->delay8 && at) { /* at[d]: the row of slot + d, target base included */             \
             const uint8_t *restrict d = sy->delay8;                                                \
             if (wk)                                                                                \
-                for (; k < end; k++)                                                               \
-                    at[d[k]][T[k]] += wk[k];                                                       \
+                DELIVER_ROW_AT(T, wk[k]);                                                          \
             else                                                                                   \
-                for (; k < end; k++)                                                               \
-                    at[d[k]][T[k]] += w;                                                           \
+                DELIVER_ROW_AT(T, w);                                                              \
         } else if (sy->delay8) {                                                                   \
             const uint8_t *restrict d = sy->delay8;                                                \
             if (wk)                                                                                \
@@ -376,6 +387,8 @@ static void update_thread(const snn_network *net, snn_thread_state *ts, uint64_t
             DELIVER_ROW(T[k], w);                                                                  \
         }                                                                                          \
     } while (0)
+
+enum { RING_AHEAD = 16 };
 
 /* The row's synapses [k, end) into buf (constant delay) or into the ring at slot + delay, in row
  * order, dispatched once per row on the store's widths (synapse_store.h). With 1-byte delays
@@ -400,6 +413,7 @@ static void deliver_row(const snn_synapses *sy, uint64_t k, uint64_t end, snn_re
 #undef DELIVER_ANY_DELAY
 #undef DELIVER_ROW
 #undef DELIVER_ROW_DELAYED
+#undef DELIVER_ROW_AT
 
 /* A row to deliver: projection p's synapses [k, end). */
 typedef struct {
