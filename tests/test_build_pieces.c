@@ -60,6 +60,22 @@ static void test_piece_posts(void **state)
     assert_true(small >= 3000 && small < 3000 + 8192);
 }
 
+/* The iterator's next n_pieces pieces are want[k][0 .. want_n[k]), then none. */
+static void expect_pieces(snn_piece_iter *it, const snn_range (*want)[3], const int *want_n,
+                          int n_pieces)
+{
+    snn_range out[4];
+    for (int k = 0; k < n_pieces; k++) {
+        int n = snn_piece_iter_next(it, out);
+        assert_int_equal(n, want_n[k]);
+        for (int j = 0; j < n; j++) {
+            assert_int_equal(out[j].begin, want[k][j].begin);
+            assert_int_equal(out[j].end, want[k][j].end);
+        }
+    }
+    assert_int_equal(snn_piece_iter_next(it, out), 0);
+}
+
 static void test_iter(void **state)
 {
     (void)state;
@@ -70,15 +86,7 @@ static void test_iter(void **state)
     const snn_range want[][3] = {
         {{0, 4}}, {{4, 5}, {10, 12}, {20, 21}}, {{21, 25}}, {{25, 29}}, {{29, 30}}};
     const int want_n[] = {1, 3, 1, 1, 1};
-    for (int k = 0; k < 5; k++) {
-        int n = snn_piece_iter_next(&it, out);
-        assert_int_equal(n, want_n[k]);
-        for (int j = 0; j < n; j++) {
-            assert_int_equal(out[j].begin, want[k][j].begin);
-            assert_int_equal(out[j].end, want[k][j].end);
-        }
-    }
-    assert_int_equal(snn_piece_iter_next(&it, out), 0);
+    expect_pieces(&it, want, want_n, 5);
     assert_int_equal(snn_piece_iter_next(&it, out), 0);
     /* Nothing owned: no piece. Pieces of 0 posts are pieces of 1. */
     snn_piece_iter_init(&it, own, 0, 4);
@@ -127,7 +135,6 @@ static void test_iter_aligned(void **state)
     (void)state;
     /* n_post 1000: leaves [0, 250), [250, 500), [500, 750), [750, 1000) */
     const snn_range own[] = {{10, 620}, {700, 720}, {740, 760}, {800, 1000}};
-    snn_range out[4];
     snn_piece_iter it;
     snn_piece_iter_init(&it, own, 4, 100);
     snn_piece_iter_align(&it, 1000);
@@ -136,15 +143,7 @@ static void test_iter_aligned(void **state)
     const snn_range want[][3] = {
         {{10, 250}}, {{250, 500}}, {{500, 620}}, {{700, 720}, {740, 760}, {800, 1000}}};
     const int want_n[] = {1, 1, 1, 3};
-    for (int k = 0; k < 4; k++) {
-        int n = snn_piece_iter_next(&it, out);
-        assert_int_equal(n, want_n[k]);
-        for (int j = 0; j < n; j++) {
-            assert_int_equal(out[j].begin, want[k][j].begin);
-            assert_int_equal(out[j].end, want[k][j].end);
-        }
-    }
-    assert_int_equal(snn_piece_iter_next(&it, out), 0);
+    expect_pieces(&it, want, want_n, 4);
     snn_projection pr = {.rule = SNN_RULE_FIXED_TOTAL_NUMBER, .post_size = 1000};
     assert_int_equal(snn_build_piece_tree(&pr), 1000);
     pr.rule = SNN_RULE_FIXED_PROB;
