@@ -48,7 +48,9 @@ serial="^($serial)\$"
 # run_tools and run_config_doc test Python/shell tools and the docs (the snn_mpi runs inside them
 # repeat configs that run_examples and run_determinism already run here): the C code they reach
 # is covered by the other tests, and skipping them keeps tools/test.sh under 20 minutes.
-skip="^(run_estimate|run_slurm|run_scaling_tools|run_exchange_bench|run_tools|run_config_doc)\$"
+# pieces_build compares snn_mpi with a build in tiny pieces: the counting and placing code it
+# reaches runs here in test_connect_rules and test_build_pieces (every rule, partial leaves).
+skip="^(run_estimate|run_slurm|run_scaling_tools|run_exchange_bench|run_tools|run_config_doc|pieces_build)\$"
 
 rm -rf "$build"/tests/*.work "$build"/sanitize-*.log
 start=$(date +%s)
