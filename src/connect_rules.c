@@ -929,9 +929,11 @@ static int generate(gen *g)
     return SNN_OK;
 }
 
-static int connect(const snn_rule *r, uint32_t seed, uint32_t proj_index, const snn_range *owned,
-                   int n_owned, snn_edge_list *list, uint64_t *count, const snn_csr_sink *sink,
-                   snn_error *err)
+/* One rule over the owned ranges: into the list; or counted per pre (count), or placed into the
+ * sink's rows (sink), where the rule has that mode, the rest into the list as usual. */
+static int run_rule(const snn_rule *r, uint32_t seed, uint32_t proj_index, const snn_range *owned,
+                    int n_owned, snn_edge_list *list, uint64_t *count, const snn_csr_sink *sink,
+                    snn_error *err)
 {
     const char *rname = snn_connect_rule_name(r->rule);
     if (proj_index >= (1u << 24))
@@ -973,14 +975,14 @@ static int connect(const snn_rule *r, uint32_t seed, uint32_t proj_index, const 
 int snn_connect_generate(const snn_rule *r, uint32_t seed, uint32_t proj_index,
                          const snn_range *owned, int n_owned, snn_edge_list *list, snn_error *err)
 {
-    return connect(r, seed, proj_index, owned, n_owned, list, NULL, NULL, err);
+    return run_rule(r, seed, proj_index, owned, n_owned, list, NULL, NULL, err);
 }
 
 int snn_connect_count(const snn_rule *r, uint32_t seed, uint32_t proj_index, const snn_range *owned,
                       int n_owned, uint64_t *count, snn_edge_list *scratch, snn_error *err)
 {
     scratch->n = 0;
-    int rc = connect(r, seed, proj_index, owned, n_owned, scratch, count, NULL, err);
+    int rc = run_rule(r, seed, proj_index, owned, n_owned, scratch, count, NULL, err);
     for (size_t k = 0; k < scratch->n; k++) /* rules without a counting mode */
         count[scratch->e[k].pre]++;
     scratch->n = 0;
@@ -991,7 +993,7 @@ int snn_connect_place(const snn_rule *r, uint32_t seed, uint32_t proj_index, con
                       int n_owned, const snn_csr_sink *sink, snn_edge_list *scratch, snn_error *err)
 {
     scratch->n = 0;
-    int rc = connect(r, seed, proj_index, owned, n_owned, scratch, NULL, sink, err);
+    int rc = run_rule(r, seed, proj_index, owned, n_owned, scratch, NULL, sink, err);
     for (size_t k = 0; k < scratch->n; k++) /* rules without a placing mode, in list order */
         sink_put(sink, scratch->e[k].pre, sink_target(sink, scratch->e[k].post), scratch->e[k].key);
     scratch->n = 0;
