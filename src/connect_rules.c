@@ -994,8 +994,13 @@ int snn_connect_place(const snn_rule *r, uint32_t seed, uint32_t proj_index, con
 {
     scratch->n = 0;
     int rc = run_rule(r, seed, proj_index, owned, n_owned, scratch, NULL, sink, err);
-    for (size_t k = 0; k < scratch->n; k++) /* rules without a placing mode, in list order */
-        sink_put(sink, scratch->e[k].pre, sink_target(sink, scratch->e[k].post), scratch->e[k].key);
+    snn_csr_sink_put_list(sink, scratch); /* rules without a placing mode */
     scratch->n = 0;
     return rc;
+}
+
+void snn_csr_sink_put_list(const snn_csr_sink *sink, const snn_edge_list *list)
+{
+    for (size_t k = 0; k < list->n; k++)
+        sink_put(sink, list->e[k].pre, sink_target(sink, list->e[k].post), list->e[k].key);
 }

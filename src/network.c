@@ -263,15 +263,6 @@ static void sort_targets(uint32_t *tgt, uint64_t len)
     }
 }
 
-/* Thread-local target of post index `post`, which lies in one of the owned ranges. */
-static uint32_t local_target(const snn_range *ranges, const uint32_t *local_begin, uint64_t post)
-{
-    int r = 0;
-    while (post >= ranges[r].end)
-        r++;
-    return local_begin[r] + (uint32_t)(post - ranges[r].begin);
-}
-
 /* Any rule, any weight and delay distribution: lay the owned edges out as CSR by pre with each
  * row in (target, key) order, and draw per-synapse weights and delays from streams keyed by
  * each synapse's key, so nothing depends on the partition.
@@ -419,13 +410,8 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
                                .ranges = ranges,
                                .local_begin = local_begin,
                                .n_ranges = n_own};
-    for (size_t k = 0; kept && k < list.n; k++) {
-        const snn_edge *e = &list.e[k];
-        uint64_t pos = sy->row[e->pre]++;
-        sy->target[pos] = local_target(ranges, local_begin, e->post);
-        if (keys)
-            keys[pos] = e->key;
-    }
+    if (kept)
+        snn_csr_sink_put_list(&sink, &list);
     for (int j = 0; !kept && j < n_pieces && status == SNN_OK; j++) {
         snn_piece_iter s = starts[j];
         int np = snn_piece_iter_next(&s, piece);

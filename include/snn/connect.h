@@ -135,6 +135,9 @@ typedef struct {
     int n_ranges;
 } snn_csr_sink;
 
+/* The list's edges into the sink's rows, in list order. */
+void snn_csr_sink_put_list(const snn_csr_sink *sink, const snn_edge_list *list);
+
 /* What snn_connect_generate would append, written into the sink's rows instead, in the list's
  * order (fixed_total_number with multapses: in (post, key) order per leaf, without forming
  * edges). The same checks and errors; `scratch` as for snn_connect_count. */
