@@ -718,6 +718,16 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
     return status;
 }
 
+/* A barrier of the step loop's team. libgomp's barrier makes a futex system call even in a
+ * team of one (two per exchange interval: about 1 us per step of the tutorial network), so a
+ * single thread skips it. The condition is the same on every thread of the team. */
+static inline void team_barrier(int n_threads)
+{
+    if (n_threads > 1) {
+#pragma omp barrier
+    }
+}
+
 int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ctx,
                 snn_progress *progress, snn_error *err)
 {
@@ -741,7 +751,7 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
                 if (s->rec)
                     snn_recorders_sample(s->rec, ts, n0 + k);
             }
-#pragma omp barrier
+            team_barrier(net->n_threads);
 #pragma omp master
             {
                 double t_update = omp_get_wtime();
@@ -749,7 +759,7 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
                 t = t_update;
                 status = communicate(s, n0, steps, sink, sink_ctx, progress, &t, err);
             }
-#pragma omp barrier
+            team_barrier(net->n_threads);
             if (status != SNN_OK)
                 break;
             deliver_interval(s, ts, n0, steps);
