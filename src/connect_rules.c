@@ -427,6 +427,17 @@ static unsigned bit_width(uint64_t x)
     return n;
 }
 
+/* One draw of a fixed_total_number leaf: a (post, pre) pair uniform over the leaf's allowed
+ * pairs, post in [lo, lo + size) (autapses rejected where excluded). */
+static inline void tn_draw(const gen *g, word_reader *rd, uint64_t lo, uint64_t size,
+                           uint64_t *post, uint64_t *pre)
+{
+    do {
+        *post = lo + reader_below(rd, size);
+        *pre = reader_below(rd, g->r->n_pre);
+    } while (g->no_autapses && *pre == self_pre(g, *post));
+}
+
 enum { PRE_BUCKETS_LOG2 = 10 };
 
 /* A fixed_total_number leaf with multapses into the sink, in the list's order without forming
@@ -438,14 +449,10 @@ enum { PRE_BUCKETS_LOG2 = 10 };
 static void tn_leaf_place(gen *g, word_reader *rd, uint64_t lo, uint64_t size, uint64_t c,
                           uint64_t base, int whole, const uint64_t *mask, unsigned pb, unsigned ib)
 {
-    const uint64_t n_pre = g->r->n_pre;
     uint64_t at[SNN_CONNECT_LEAF + 1] = {0};
     for (uint64_t i = 0; i < c; i++) {
         uint64_t post, pre;
-        do { /* rejection of autapses: uniform over the leaf's allowed pairs */
-            post = lo + reader_below(rd, size);
-            pre = reader_below(rd, n_pre);
-        } while (g->no_autapses && pre == self_pre(g, post));
+        tn_draw(g, rd, lo, size, &post, &pre);
         g->set[i] = pre << 8 | (post - lo);
         if (whole || in_mask(mask, post - lo))
             at[post - lo + 1]++;
@@ -495,10 +502,7 @@ static int tn_leaf(tn_walk *w, snn_rng *s, uint64_t lo, uint64_t hi, uint64_t c,
             word_reader rd = {.s = s, .bulk = n_pre <= UINT32_MAX, .left = 2 * c};
             for (uint64_t i = 0; i < c; i++) {
                 uint64_t post, pre;
-                do {
-                    post = lo + reader_below(&rd, size);
-                    pre = reader_below(&rd, n_pre);
-                } while (g->no_autapses && pre == self_pre(g, post));
+                tn_draw(g, &rd, lo, size, &post, &pre);
                 if (whole || in_mask(mask, post - lo))
                     g->count[pre]++;
             }
@@ -521,10 +525,7 @@ static int tn_leaf(tn_walk *w, snn_rng *s, uint64_t lo, uint64_t hi, uint64_t c,
         word_reader rd = {.s = s, .bulk = n_pre <= UINT32_MAX, .left = 2 * c};
         for (uint64_t i = 0; i < c; i++) {
             uint64_t post, pre;
-            do { /* rejection of autapses: uniform over the leaf's allowed pairs */
-                post = lo + reader_below(&rd, size);
-                pre = reader_below(&rd, n_pre);
-            } while (g->no_autapses && pre == self_pre(g, post));
+            tn_draw(g, &rd, lo, size, &post, &pre);
             g->out[i] = pre;
             g->set[i] = post - lo;
             if (whole || in_mask(mask, post - lo))
