@@ -160,10 +160,20 @@ static void close_bin(snn_spike_stats *s)
     }
 }
 
-static int cmp_gid(const void *key, const void *elem)
+/* The first index in [lo, n) whose a[] is >= g, or n: a branch-free binary search (bsearch's
+ * comparison callback cost more than the rest of the spike path of a small network). */
+static inline int lower_bound(const uint32_t *a, int lo, int n, uint32_t g)
 {
-    uint32_t x = *(const uint32_t *)key, y = *(const uint32_t *)elem;
-    return (x > y) - (x < y);
+    if (lo >= n)
+        return n;
+    const uint32_t *b = a + lo;
+    int len = n - lo;
+    while (len > 1) {
+        int half = len / 2;
+        b = b[half - 1] < g ? b + half : b;
+        len -= half;
+    }
+    return (int)(b - a) + (*b < g);
 }
 
 void snn_spike_stats_add(snn_spike_stats *s, uint64_t step, const uint32_t *gids, size_t n)
@@ -177,11 +187,14 @@ void snn_spike_stats_add(snn_spike_stats *s, uint64_t step, const uint32_t *gids
         close_bin(s);
         s->cur_bin = bin;
     }
+    /* A step's ids usually ascend: then each search starts where the previous one ended. */
+    int at = 0;
     for (size_t k = 0; k < n; k++) {
-        const uint32_t *hit =
-            bsearch(&gids[k], s->gids, (size_t)s->n_slots, sizeof *s->gids, cmp_gid);
-        if (hit)
-            s->count[hit - s->gids]++;
+        if (k > 0 && gids[k] < gids[k - 1])
+            at = 0;
+        at = lower_bound(s->gids, at, s->n_slots, gids[k]);
+        if (at < s->n_slots && s->gids[at] == gids[k])
+            s->count[at]++;
     }
 }
 

@@ -103,6 +103,67 @@ static void test_anticorrelated(void **state)
     snn_spike_stats_free(s);
 }
 
+/* Every neuron's counts, found by the sample lookup among all the network's spikes of a step
+ * (ascending ids, most of them outside the sample): the statistics of population B's sample
+ * against the same formulas evaluated here from the pattern that made the spikes. */
+static int fires(uint32_t gid, uint64_t step)
+{
+    return (gid * 7u + (uint32_t)(step * step)) % 5u < 2u;
+}
+
+static void test_lookup_all_spikes(void **state)
+{
+    (void)state;
+    snn_model m;
+    snn_population pops[3];
+    make_model(&m, pops, 3);
+    snn_spike_stats *s;
+    snn_error err;
+    assert_int_equal(snn_spike_stats_create(&s, &m, 100, 1, &err), SNN_OK);
+    for (uint64_t step = 1; step <= 7; step++) {
+        uint32_t g[205];
+        size_t n = 0;
+        for (uint32_t gid = 0; gid < 205; gid++)
+            if (fires(gid, step))
+                g[n++] = gid;
+        snn_spike_stats_add(s, step, g, n);
+    }
+    snn_spike_stats_finish(s);
+    const snn_spike_stats_pop *b = snn_spike_stats_get(s, 1);
+    const double nb = 7;
+    double sx[100], v[100], fano = 0, corr = 0;
+    int n_fano = 0, n_pairs = 0;
+    for (int i = 0; i < 100; i++) {
+        double x = 0, xx = 0;
+        for (uint64_t step = 1; step <= 7; step++) {
+            x += fires(b->gids[i], step);
+            xx += fires(b->gids[i], step);
+        }
+        sx[i] = x;
+        v[i] = nb * xx - x * x;
+        if (x > 0) {
+            fano += v[i] / (nb * x);
+            n_fano++;
+        }
+    }
+    for (int i = 0; i < 100; i++)
+        for (int j = i + 1; j < 100; j++) {
+            if (!(v[i] > 0 && v[j] > 0))
+                continue;
+            double xy = 0;
+            for (uint64_t step = 1; step <= 7; step++)
+                xy += fires(b->gids[i], step) * fires(b->gids[j], step);
+            corr += (nb * xy - sx[i] * sx[j]) / sqrt(v[i] * v[j]);
+            n_pairs++;
+        }
+    assert_true(n_fano > 50 && n_pairs > 1000); /* the pattern gives most neurons a variance */
+    assert_int_equal(b->n_fano, n_fano);
+    assert_int_equal((int)b->n_pairs, n_pairs);
+    assert_true(fabs(b->fano - fano / n_fano) < 1e-12);
+    assert_true(fabs(b->correlation - corr / n_pairs) < 1e-12);
+    snn_spike_stats_free(s);
+}
+
 static void test_sample(void **state)
 {
     (void)state;
@@ -138,6 +199,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_computed),
         cmocka_unit_test(test_anticorrelated),
+        cmocka_unit_test(test_lookup_all_spikes),
         cmocka_unit_test(test_sample),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
