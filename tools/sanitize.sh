@@ -58,11 +58,11 @@ status=0
 echo "== sanitize: unit tests without MPI, $jobs at a time (ctest -R '$serial')"
 ASAN_OPTIONS="$asan" ctest --test-dir "$build" --output-on-failure -R "$serial" -E "$skip" \
     -j "$jobs" -O "$root/$build/sanitize-serial.log" || status=$?
-echo "== sanitize: every other test (MPI unit tests, whole-program and fault-injection tests)"
+echo "== sanitize: every other test (MPI unit tests, whole-program and fault-injection tests), $jobs at a time"
 # run_bad_input runs every 16th bad config on 2 ranks here (every 4th in the normal build): the
 # error agreement is the same code for all, and each 2-rank run costs ~4 s under ASan.
 BAD_INPUT_MPI_EVERY=16 ASAN_OPTIONS="$asan:fast_unwind_on_malloc=0" ctest --test-dir "$build" --output-on-failure \
-    -E "$serial|$skip" -O "$root/$build/sanitize-mpi.log" || status=$?
+    -j "$jobs" -E "$serial|$skip" -O "$root/$build/sanitize-mpi.log" || status=$?
 echo "== sanitize: ctest took $(($(date +%s) - start)) s (skipped: $skip, see above)"
 
 # Belt and braces: any report anywhere in the tests' output is a failure.

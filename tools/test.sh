@@ -14,11 +14,12 @@ jobs=$(nproc)
 # The test build honours SNN_FAULT (fault-injection tests); the user build never does.
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release -DSNN_FAULT_INJECTION=ON >/dev/null
 cmake --build build-test -j "$jobs"
-ctest --test-dir build-test --output-on-failure
+# As many tests at a time as cores (tests/CMakeLists.txt: ranks waiting in MPI yield the core).
+ctest --test-dir build-test --output-on-failure -j "$jobs"
 
 cmake -S . -B build-test-double -DCMAKE_BUILD_TYPE=Release -DSNN_DOUBLE=ON >/dev/null
 cmake --build build-test-double -j "$jobs"
-ctest --test-dir build-test-double --output-on-failure -R 'test_(models|simulate|rng|connect|units|config)'
+ctest --test-dir build-test-double --output-on-failure -j "$jobs" -R 'test_(models|simulate|rng|connect|units|config)'
 
 OMPI_CC=clang CC=clang cmake -S . -B build-test-clang -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-test-clang -j "$jobs"
