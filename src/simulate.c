@@ -719,7 +719,7 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
 }
 
 /* A barrier of the step loop's team. libgomp's barrier makes a futex system call even in a
- * team of one (two per exchange interval: about 1 us per step of the tutorial network), so a
+ * team of one (two per exchange interval: 0.5 us per step of the tutorial network), so a
  * single thread skips it. The condition is the same on every thread of the team. */
 static inline void team_barrier(int n_threads)
 {

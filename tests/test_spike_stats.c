@@ -136,8 +136,9 @@ static void test_lookup_all_spikes(void **state)
     for (int i = 0; i < 100; i++) {
         double x = 0, xx = 0;
         for (uint64_t step = 1; step <= 7; step++) {
-            x += fires(b->gids[i], step);
-            xx += fires(b->gids[i], step);
+            const int c = fires(b->gids[i], step); /* the neuron's count in this bin */
+            x += c;
+            xx += c * c;
         }
         sx[i] = x;
         v[i] = nb * xx - x * x;
