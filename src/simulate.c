@@ -105,7 +105,8 @@ enum { UPDATE_CHUNK = 256 };
 
 /* The neurons j < len whose v[j] reached V_th or is NaN or inf (the rare cases a neuron's
  * update must look at), ascending, into idx; returns how many. One vectorisable pass flags
- * them, then only the groups of 8 holding a flag are visited. */
+ * them (bytes of 0 or 1), then the flags are read 8 at a time and each set one found by its
+ * bit position. */
 static inline uint32_t rare_neurons(const snn_real *restrict v, snn_real V_th, uint32_t len,
                                     uint32_t *restrict idx)
 {
@@ -120,11 +121,72 @@ static inline uint32_t rare_neurons(const snn_real *restrict v, snn_real V_th, u
     for (uint32_t j8 = 0; j8 < len; j8 += 8) {
         uint64_t any;
         memcpy(&any, flag + j8, sizeof any);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        while (any) { /* flag[j8 + b] is byte b of the word: bits 8b .. 8b + 7 */
+            idx[n++] = j8 + (uint32_t)(__builtin_ctzll(any) / 8);
+            any &= any - 1;
+        }
+#else
         for (uint32_t j = j8; any && j < j8 + 8; j++)
             if (flag[j])
                 idx[n++] = j;
+#endif
     }
     return n;
+}
+
+/* 1 if every channel with a state is an exponential synapse with current output (the tutorial's
+ * case): update_lif then decays each channel and sums its current in one pass per chunk. */
+static int all_expon_cuba(const snn_network *net)
+{
+    for (int c = 0; c < net->channels.n; c++) {
+        const snn_channel *ch = &net->channels.ch[c];
+        if (ch->kind != SNN_SYN_DELTA &&
+            (ch->kind != SNN_SYN_EXPON || ch->output != SNN_OUTPUT_CUBA))
+            return 0;
+    }
+    return 1;
+}
+
+/* One expon channel over a chunk: decay and arrivals (snn_expon_step, or its bit-identical
+ * multiplication by 1/tau), then the current added to I (CUBA: g itself). */
+static inline __attribute__((always_inline)) void
+expon_cuba_chunk(const snn_expon *e, int by_inv, snn_real *restrict g, snn_real *restrict x,
+                 snn_real *restrict I, uint32_t len)
+{
+    const snn_expon ec = *e;
+    if (by_inv)
+        for (uint32_t j = 0; j < len; j++) {
+            const snn_real gj = snn_expon_step_inv(&ec, g[j], x[j]);
+            g[j] = gj;
+            x[j] = 0;
+            I[j] = I[j] + gj;
+        }
+    else
+        for (uint32_t j = 0; j < len; j++) {
+            const snn_real gj = snn_expon_step(&ec, g[j], x[j]);
+            g[j] = gj;
+            x[j] = 0;
+            I[j] = I[j] + gj;
+        }
+}
+
+/* snn_lif_reset then snn_lif_integrate over a chunk, in one pass: the reset value is computed
+ * everywhere and selected without arithmetic in the select (vectorisable); Vr keeps the reset
+ * potentials for the refractory select. hard and by_inv are constants at each call. */
+static inline __attribute__((always_inline)) void
+lif_reset_integrate_chunk(const snn_lif *lif, int hard, int by_inv, snn_real *restrict v,
+                          snn_real *restrict Vr, const snn_real *restrict I, uint32_t len)
+{
+    const snn_lif c = *lif;
+    const snn_real soft_drop = c.V_th - c.V_reset;
+    for (uint32_t j = 0; j < len; j++) {
+        const snn_real vj = v[j];
+        const snn_real reset = hard ? vj - (vj - c.V_reset) : vj - soft_drop;
+        const snn_real vr = vj >= c.V_th ? reset : vj;
+        Vr[j] = vr;
+        v[j] = by_inv ? snn_lif_integrate_inv(&c, vr, I[j]) : snn_lif_integrate(&c, vr, I[j]);
+    }
 }
 
 /* Model lif (brainpy.state order): synapses decay and take their arrivals, then V integrates
@@ -135,17 +197,26 @@ SNN_VECTOR_CLONES static void update_lif(const snn_network *net, snn_thread_stat
     const size_t N = ts->n, L = (size_t)net->ring_len;
     const int nc = net->channels.n;
     const snn_channel *ch = net->channels.ch;
-    for (int c = 0; c < nc; c++) {
+    /* With expon-cuba channels only, each channel's decay and current are one pass per chunk
+     * below; otherwise every channel decays here and its output is summed per chunk. */
+    const int fused = all_expon_cuba(net);
+    for (int c = 0; c < nc && !fused; c++) {
         if (ch[c].kind == SNN_SYN_DELTA)
             continue;
         snn_real *restrict g = ts->g + (size_t)c * N, *restrict h = ts->h + (size_t)c * N;
         snn_real *restrict x = ts->ring + ((size_t)c * L + slot) * N;
         if (ch[c].kind == SNN_SYN_EXPON) {
-            const snn_channel chc = ch[c];
-            for (uint32_t i = sg->begin; i < sg->end; i++) {
-                g[i] = snn_expon_step(&chc.expon, g[i], x[i]);
-                x[i] = 0;
-            }
+            const snn_expon e = ch[c].expon;
+            if (e.inv_exact)
+                for (uint32_t i = sg->begin; i < sg->end; i++) {
+                    g[i] = snn_expon_step_inv(&e, g[i], x[i]);
+                    x[i] = 0;
+                }
+            else
+                for (uint32_t i = sg->begin; i < sg->end; i++) {
+                    g[i] = snn_expon_step(&e, g[i], x[i]);
+                    x[i] = 0;
+                }
             continue;
         }
         for (uint32_t i = sg->begin; i < sg->end; i++) {
@@ -160,42 +231,55 @@ SNN_VECTOR_CLONES static void update_lif(const snn_network *net, snn_thread_stat
     snn_real *restrict V = ts->V;
     const int64_t *restrict last = ts->last_spike;
     const int64_t now = (int64_t)n;
-    const snn_real soft_drop = lif.V_th - lif.V_reset;
     snn_real Vr[UPDATE_CHUNK], I[UPDATE_CHUNK];
     for (uint32_t i0 = sg->begin; i0 < sg->end; i0 += UPDATE_CHUNK) {
         const uint32_t len = sg->end - i0 < UPDATE_CHUNK ? sg->end - i0 : UPDATE_CHUNK;
         snn_real *restrict v = V + i0;
-        /* snn_lif_reset: the reset value everywhere, then a select without arithmetic in it
-         * (so that both loops vectorise) */
-        if (lif.hard_reset)
-            for (uint32_t j = 0; j < len; j++)
-                Vr[j] = v[j] - (v[j] - lif.V_reset);
-        else
-            for (uint32_t j = 0; j < len; j++)
-                Vr[j] = v[j] - soft_drop;
-        for (uint32_t j = 0; j < len; j++) {
-            const snn_real vj = v[j], reset = Vr[j];
-            Vr[j] = vj >= lif.V_th ? reset : vj;
-            I[j] = I0;
-        }
-        for (int c = 0; c < nc; c++) {
-            if (ch[c].kind == SNN_SYN_DELTA)
-                continue;
-            const snn_real *restrict g = ts->g + (size_t)c * N + i0;
-            const snn_real *restrict h = ts->h + (size_t)c * N + i0;
-            if (ch[c].kind != SNN_SYN_DUAL_EXPON && ch[c].output == SNN_OUTPUT_CUBA)
-                for (uint32_t j = 0; j < len; j++)
-                    I[j] = I[j] + g[j]; /* snn_output_current of CUBA: g itself */
-            else
-                for (uint32_t j = 0; j < len; j++)
-                    I[j] = I[j] + snn_output_current(ch[c].output, ch[c].E,
-                                                     snn_channel_value(&ch[c], g[j], h[j]), Vr[j]);
-        }
-        /* The integration everywhere, then (with a refractory period) a select that holds the
-         * refractory neurons at their reset value; never refractory without one (last <= n - 1). */
-        const int has_ref = lif.ref_steps > 0;
         for (uint32_t j = 0; j < len; j++)
-            v[j] = snn_lif_integrate(&lif, Vr[j], I[j]);
+            I[j] = I0;
+        if (fused) {
+            for (int c = 0; c < nc; c++) {
+                if (ch[c].kind == SNN_SYN_DELTA)
+                    continue;
+                expon_cuba_chunk(&ch[c].expon, ch[c].expon.inv_exact, ts->g + (size_t)c * N + i0,
+                                 ts->ring + ((size_t)c * L + slot) * N + i0, I, len);
+            }
+        } else {
+            /* snn_lif_reset first: a COBA output depends on the reset potential */
+            for (uint32_t j = 0; j < len; j++) {
+                const snn_real vj = v[j];
+                const snn_real reset =
+                    lif.hard_reset ? vj - (vj - lif.V_reset) : vj - (lif.V_th - lif.V_reset);
+                Vr[j] = vj >= lif.V_th ? reset : vj;
+            }
+            for (int c = 0; c < nc; c++) {
+                if (ch[c].kind == SNN_SYN_DELTA)
+                    continue;
+                const snn_real *restrict g = ts->g + (size_t)c * N + i0;
+                const snn_real *restrict h = ts->h + (size_t)c * N + i0;
+                if (ch[c].kind != SNN_SYN_DUAL_EXPON && ch[c].output == SNN_OUTPUT_CUBA)
+                    for (uint32_t j = 0; j < len; j++)
+                        I[j] = I[j] + g[j]; /* snn_output_current of CUBA: g itself */
+                else
+                    for (uint32_t j = 0; j < len; j++)
+                        I[j] =
+                            I[j] + snn_output_current(ch[c].output, ch[c].E,
+                                                      snn_channel_value(&ch[c], g[j], h[j]), Vr[j]);
+            }
+        }
+        /* The reset and integration everywhere (recomputing the same Vr in the unfused case),
+         * then (with a refractory period) a select that holds the refractory neurons at their
+         * reset value; never refractory without one (last <= n - 1). */
+        if (lif.hard_reset)
+            if (lif.inv_exact)
+                lif_reset_integrate_chunk(&lif, 1, 1, v, Vr, I, len);
+            else
+                lif_reset_integrate_chunk(&lif, 1, 0, v, Vr, I, len);
+        else if (lif.inv_exact)
+            lif_reset_integrate_chunk(&lif, 0, 1, v, Vr, I, len);
+        else
+            lif_reset_integrate_chunk(&lif, 0, 0, v, Vr, I, len);
+        const int has_ref = lif.ref_steps > 0;
         if (has_ref)
             for (uint32_t j = 0; j < len; j++) {
                 const int refractory = now - last[i0 + j] < lif.ref_steps;

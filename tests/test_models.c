@@ -1,7 +1,8 @@
 /*
  * test_models.c — the model equations against values computed by hand or in closed form:
  * one LIF step (the reference's printed value), soft and hard reset, the exponential synapse's
- * decay, the CUBA and COBA currents, and the merging of synapse channels.
+ * decay, the CUBA and COBA currents, the merging of synapse channels, and the divisions by a
+ * power-of-two tau done as multiplications (bit for bit the same).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -127,6 +128,60 @@ static void test_expon_decay_and_arrivals(void **state)
     assert_true(fabs(h - (2 * exp(-0.05) + 0.5)) < 1e-6);
 }
 
+/* Every float class: zeros, subnormals, small and large normals, both signs, infinities. */
+static snn_real some_real(uint32_t *state)
+{
+    *state = *state * 1664525u + 1013904223u;
+    uint32_t bits = *state;
+    snn_real r;
+    if (sizeof r == sizeof bits) {
+        memcpy(&r, &bits, sizeof r);
+        return r - r != 0 && r == r ? r : (snn_real)(int32_t)bits; /* inf kept, NaN replaced */
+    }
+    return (snn_real)((int32_t)bits) * (snn_real)ldexp(1.0, (int)(bits % 200) - 100);
+}
+
+/* 1 / tau is taken as exact for powers of two only; then the multiplication by it gives the
+ * division's bits for every state and arrival, in expon and lif. */
+static void test_division_by_power_of_two_tau_as_multiplication(void **state)
+{
+    (void)state;
+    snn_real inv = 0;
+    assert_true(snn_real_exact_reciprocal(2, &inv) && inv == (snn_real)0.5);
+    assert_true(snn_real_exact_reciprocal((snn_real)0.5, &inv) && inv == 2);
+    assert_true(snn_real_exact_reciprocal(8, &inv) && inv == (snn_real)0.125);
+    assert_true(snn_real_exact_reciprocal(1, &inv) && inv == 1);
+    const snn_real not_exact[] = {10, 3, (snn_real)0.1, (snn_real)2.5, 0, -2, INFINITY};
+    for (size_t k = 0; k < sizeof not_exact / sizeof *not_exact; k++)
+        assert_false(snn_real_exact_reciprocal(not_exact[k], &inv));
+
+    const double taus[] = {2, 0.5, 4, 10, 3};
+    uint32_t rng = 7;
+    for (size_t t = 0; t < sizeof taus / sizeof *taus; t++) {
+        snn_expon s;
+        snn_expon_init(&s, taus[t], 0.1);
+        snn_lif_params p = tutorial_params();
+        p.tau = taus[t];
+        snn_lif c;
+        snn_lif_init(&c, &p, 0.1);
+        assert_int_equal(s.inv_exact, taus[t] != 10 && taus[t] != 3);
+        assert_int_equal(c.inv_exact, s.inv_exact);
+        if (!s.inv_exact)
+            continue;
+        for (int i = 0; i < 200000; i++) {
+            const snn_real g = some_real(&rng), x = some_real(&rng);
+            const snn_real a = snn_expon_step(&s, g, x), b = snn_expon_step_inv(&s, g, x);
+            const snn_real u = snn_lif_integrate(&c, g, x), v = snn_lif_integrate_inv(&c, g, x);
+            if ((a == a || b == b) && memcmp(&a, &b, sizeof a) != 0)
+                fail_msg("expon tau %g: g %a x %a: %a by division, %a by 1/tau", taus[t], (double)g,
+                         (double)x, (double)a, (double)b);
+            if ((u == u || v == v) && memcmp(&u, &v, sizeof u) != 0)
+                fail_msg("lif tau %g: V %a I %a: %a by division, %a by 1/tau", taus[t], (double)g,
+                         (double)x, (double)u, (double)v);
+        }
+    }
+}
+
 static void test_output_cuba_and_coba_sign(void **state)
 {
     (void)state;
@@ -186,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_lif_hard_reset),
         cmocka_unit_test(test_lif_refractory_steps),
         cmocka_unit_test(test_expon_decay_and_arrivals),
+        cmocka_unit_test(test_division_by_power_of_two_tau_as_multiplication),
         cmocka_unit_test(test_output_cuba_and_coba_sign),
         cmocka_unit_test(test_channels_merge_identical_synapses),
     };

@@ -2,7 +2,8 @@
  * test_simulate.c — the step loop on small networks whose behaviour is known by hand:
  * first spike time against the closed-form LIF solution, refractoriness, the order within a step
  * and the one-step (and longer) delay, initial states above threshold, merged channels, and
- * identical spikes for 1 to 4 OpenMP threads on the tutorial network. Runs on one MPI rank.
+ * identical spikes for 1 to 4 OpenMP threads on the tutorial network, and the vectorised update
+ * against the one-neuron formulas of lif.h, expon.h and channel.h. Runs on one MPI rank.
  */
 #include <math.h>
 #include <mpi.h>
@@ -18,7 +19,10 @@
 
 #include "snn/comm.h"
 #include "snn/config.h"
+#include "snn/channel.h"
+#include "snn/lif.h"
 #include "snn/network.h"
+#include "snn/output.h"
 #include "snn/simulate.h"
 
 typedef struct {
@@ -269,6 +273,125 @@ static void test_identical_synapses_share_one_state(void **state)
     teardown(&f);
 }
 
+/* Two LIF populations (A: soft reset, tau 10 ms, crossing the update's chunk of 256; B: hard
+ * reset, tau_ref, tau 8 ms, a power of two) and expon channels of tau 2 ms (a power of two:
+ * divisions become multiplications) and 3 ms; with `coba`, a third channel with conductance
+ * output (the unfused update). Weights are 0: the arrivals are written by the test. */
+static const char *update_net(int coba)
+{
+    static char buf[4096];
+    const char *proj = "{ name = \"%s\"; pre = \"A\"; post = [\"A\", \"B\"]; rule = { type = "
+                       "\"fixed_outdegree\"; prob = 0.02; }; weight = \"0 mS\"; synapse = { type "
+                       "= \"expon\"; tau = \"%s\"; }; output = { type = \"%s\";%s }; delay = "
+                       "\"0.1 ms\"; }";
+    char p2[512], p3[512], pc[512];
+    snprintf(p2, sizeof p2, proj, "P2", "2 ms", "cuba", "");
+    snprintf(p3, sizeof p3, proj, "P3", "3 ms", "cuba", "");
+    snprintf(pc, sizeof pc, proj, "PC", "2 ms", "coba", " E = \"0 mV\";");
+    snprintf(buf, sizeof buf,
+             RUN("30 ms") "populations = (\n"
+                          "{ name = \"A\"; size = 300; model = \"lif\"; params = { V_rest = "
+                          "\"-52 mV\"; V_th = \"-50 mV\"; V_reset = \"-60 mV\"; tau = \"10 ms\"; "
+                          "}; V_init = { dist = \"normal\"; mean = \"-53 mV\"; std = \"4 mV\"; }; "
+                          "I_ext = \"1.5 mA\"; },\n"
+                          "{ name = \"B\"; size = 37; model = \"lif\"; params = { V_rest = "
+                          "\"-52 mV\"; V_th = \"-50 mV\"; V_reset = \"-60 mV\"; tau = \"8 ms\"; "
+                          "reset = \"hard\"; tau_ref = \"0.5 ms\"; }; V_init = { dist = "
+                          "\"normal\"; mean = \"-53 mV\"; std = \"4 mV\"; }; I_ext = \"1.5 mA\"; "
+                          "});\nprojections = (%s,\n%s%s%s);\n",
+             p2, p3, coba ? ",\n" : "", coba ? pc : "");
+    return buf;
+}
+
+/* A reproducible arrival in [-0.4, 0.8) mS, nonzero. */
+static snn_real arrival(uint64_t *state)
+{
+    *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (snn_real)(-0.4 + 1.2 * (double)((*state >> 11) + 1) / 9007199254740993.0);
+}
+
+/* Every neuron's V and every channel's g after each of 300 steps equal, bit for bit, the
+ * one-neuron formulas applied to the states before the step and the arrivals written into the
+ * step's ring slot; the spikes are the neurons at or above threshold. */
+static void check_update_against_formulas(int coba)
+{
+    fixture f;
+    setup_text(&f, update_net(coba), 1);
+    snn_thread_state *ts = &f.net.thr[0];
+    const snn_channels *chs = &f.net.channels;
+    const size_t N = ts->n, L = (size_t)f.net.ring_len, nc = (size_t)chs->n;
+    assert_int_equal(nc, coba ? 3 : 2);
+    assert_int_equal(N, 337);
+    assert_true(f.net.lif[1].inv_exact && !f.net.lif[0].inv_exact);
+    snn_real *V0 = malloc(N * sizeof *V0), *g0 = malloc(nc * N * sizeof *g0);
+    snn_real *x = malloc(nc * N * sizeof *x);
+    int64_t *last = malloc(N * sizeof *last);
+    assert_true(V0 && g0 && x && last);
+    for (size_t i = 0; i < N; i++)
+        last[i] = ts->last_spike[i];
+    uint64_t rng = 42;
+    size_t n_spikes = 0, n_refractory = 0;
+    for (uint64_t n = 1; n <= 300; n++) {
+        memcpy(V0, ts->V, N * sizeof *V0);
+        memcpy(g0, ts->g, nc * N * sizeof *g0);
+        const size_t slot = (size_t)(n % L);
+        for (size_t c = 0; c < nc; c++)
+            for (size_t i = 0; i < N; i++) {
+                x[c * N + i] = arrival(&rng);
+                ts->ring[(c * L + slot) * N + i] += x[c * N + i];
+            }
+        spike_log l = {0};
+        step(&f, 1, &l);
+        size_t k = 0;
+        for (int p = 0; p < 2; p++) {
+            const snn_segment sg = ts->segs[p];
+            const snn_lif *lif = &f.net.lif[p];
+            for (uint32_t i = sg.begin; i < sg.end; i++) {
+                snn_real I = f.net.I_ext[p];
+                const snn_real Vr = snn_lif_reset(lif, V0[i]);
+                for (size_t c = 0; c < nc; c++) {
+                    const snn_channel *ch = &chs->ch[c];
+                    const snn_real g = snn_expon_step(&ch->expon, g0[c * N + i], x[c * N + i]);
+                    assert_memory_equal(&ts->g[c * N + i], &g, sizeof g);
+                    I = I + snn_output_current(ch->output, ch->E, g, Vr);
+                }
+                snn_real V = snn_lif_integrate(lif, Vr, I);
+                if ((int64_t)n - last[i] < lif->ref_steps) {
+                    V = Vr;
+                    n_refractory++;
+                }
+                if (memcmp(&ts->V[i], &V, sizeof V) != 0)
+                    fail_msg("step %llu, neuron %u: V %.9g, the formulas give %.9g",
+                             (unsigned long long)n, i, (double)ts->V[i], (double)V);
+                if (V >= lif->V_th) {
+                    assert_true(k < l.n);
+                    assert_int_equal(l.gid[k], sg.gid_begin + (i - sg.begin));
+                    k++;
+                    last[i] = (int64_t)n;
+                }
+            }
+        }
+        assert_int_equal(k, l.n);
+        n_spikes += l.n;
+        log_free(&l);
+    }
+    /* The arrivals drive spikes and resets in both populations, and B's refractory hold. */
+    assert_true(n_spikes > 300);
+    assert_true(n_refractory > 20);
+    free(V0);
+    free(g0);
+    free(x);
+    free(last);
+    teardown(&f);
+}
+
+static void test_update_matches_formulas(void **state)
+{
+    (void)state;
+    check_update_against_formulas(0);
+    check_update_against_formulas(1);
+}
+
 static char *read_file(const char *path)
 {
     FILE *fp = fopen(path, "rb");
@@ -322,6 +445,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_initial_state_above_threshold),
         cmocka_unit_test(test_identical_synapses_share_one_state),
         cmocka_unit_test(test_tutorial_identical_for_any_thread_count),
+        cmocka_unit_test(test_update_matches_formulas),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();

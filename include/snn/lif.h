@@ -30,8 +30,10 @@
 
 typedef struct {
     snn_real V_rest, V_th, V_reset, R, tau;
-    snn_real dt_phi;   /* dt * phi, phi = expm1(-dt/tau) / (-dt/tau) */
-    int hard_reset;    /* 0 soft, 1 hard */
+    snn_real dt_phi;  /* dt * phi, phi = expm1(-dt/tau) / (-dt/tau) */
+    snn_real inv_tau; /* 1 / tau where that is exact (inv_exact), else 0 */
+    int inv_exact;    /* tau a power of two: snn_lif_integrate_inv gives snn_lif_integrate's bits */
+    int hard_reset;   /* 0 soft, 1 hard */
     int64_t ref_steps; /* refractory while steps since the last spike < ref_steps */
 } snn_lif;
 
@@ -50,6 +52,14 @@ static inline snn_real snn_lif_reset(const snn_lif *c, snn_real V)
 static inline snn_real snn_lif_integrate(const snn_lif *c, snn_real Vr, snn_real I)
 {
     snn_real f = (-Vr + c->V_rest + c->R * I) / c->tau;
+    return Vr + c->dt_phi * f;
+}
+
+/* snn_lif_integrate with the division by tau as a multiplication by its exact reciprocal (only
+ * when c->inv_exact): the same bits. */
+static inline snn_real snn_lif_integrate_inv(const snn_lif *c, snn_real Vr, snn_real I)
+{
+    snn_real f = (-Vr + c->V_rest + c->R * I) * c->inv_tau;
     return Vr + c->dt_phi * f;
 }
 

@@ -21,6 +21,8 @@ void snn_lif_init(snn_lif *c, const snn_lif_params *p, double dt)
     snn_real z = dtr * J;
     snn_real phi = SNN_EXPM1(z) / z;
     c->dt_phi = dtr * phi;
+    c->inv_tau = 0;
+    c->inv_exact = snn_real_exact_reciprocal(c->tau, &c->inv_tau);
     c->hard_reset = p->reset == SNN_RESET_HARD;
     /* Smallest k with k*dt >= tau_ref, tolerating rounding of tau_ref/dt near an integer. */
     double k = p->tau_ref / dt;

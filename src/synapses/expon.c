@@ -11,4 +11,6 @@ void snn_expon_init(snn_expon *s, double tau, double dt)
     snn_real dtr = (snn_real)dt;
     snn_real z = dtr * ((snn_real)-1 / s->tau);
     s->dt_phi = dtr * (SNN_EXPM1(z) / z);
+    s->inv_tau = 0;
+    s->inv_exact = snn_real_exact_reciprocal(s->tau, &s->inv_tau);
 }
