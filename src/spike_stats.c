@@ -26,7 +26,12 @@ struct snn_spike_stats {
     uint64_t steps_per_bin, n_bins, cur_bin;
     double bin_ms;
     uint32_t *gids;  /* [n_slots], increasing: the populations' samples in order */
-    uint32_t *count; /* [n_slots], the current bin */
+    uint32_t *count; /* [n_slots + 1], the current bin; the last cell takes unsampled spikes */
+    /* The sample as a bit per neuron (n_ids of them), and per 64-bit word the sampled neurons
+     * before it: neuron g's slot is before[g / 64] + the set bits below g's in its word. */
+    uint64_t n_ids;
+    uint64_t *in_sample;
+    uint32_t *before;
     uint64_t *sum_x, *sum_xx;
     int *nonzero; /* scratch: slots of one population with a count in the closing bin */
     pop_stats *pops;
@@ -69,11 +74,43 @@ void snn_spike_stats_free(snn_spike_stats *s)
         free(s->pops[p].sum_xy);
     free(s->pops);
     free(s->gids);
+    free(s->in_sample);
+    free(s->before);
     free(s->count);
     free(s->sum_x);
     free(s->sum_xx);
     free(s->nonzero);
     free(s);
+}
+
+/* Bits set in x (a portable popcount: the baseline x86-64 has no instruction for it). */
+static inline uint32_t bits_set(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (uint32_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* Builds in_sample and before from the sorted gids (a bit and 4 bytes per 64 neurons). */
+static int index_sample(snn_spike_stats *s, const snn_model *m)
+{
+    for (int p = 0; p < m->n_pops; p++)
+        if (m->pops[p].offset + m->pops[p].size > s->n_ids)
+            s->n_ids = m->pops[p].offset + m->pops[p].size;
+    const size_t words = (size_t)(s->n_ids / 64 + 1);
+    s->in_sample = calloc(words, sizeof *s->in_sample);
+    s->before = calloc(words, sizeof *s->before);
+    if (!s->in_sample || !s->before)
+        return SNN_ERR_NOMEM;
+    for (int k = 0; k < s->n_slots; k++)
+        s->in_sample[s->gids[k] / 64] |= 1ULL << (s->gids[k] % 64);
+    uint32_t total = 0;
+    for (size_t w = 0; w < words; w++) {
+        s->before[w] = total;
+        total += bits_set(s->in_sample[w]);
+    }
+    return SNN_OK;
 }
 
 int snn_spike_stats_create(snn_spike_stats **out, const snn_model *m, int sample,
@@ -108,7 +145,7 @@ int snn_spike_stats_create(snn_spike_stats **out, const snn_model *m, int sample
     s->n_slots = n_slots;
     size_t ns = n_slots ? (size_t)n_slots : 1;
     s->gids = malloc(ns * sizeof *s->gids);
-    s->count = calloc(ns, sizeof *s->count);
+    s->count = calloc(ns + 1, sizeof *s->count);
     s->sum_x = calloc(ns, sizeof *s->sum_x);
     s->sum_xx = calloc(ns, sizeof *s->sum_xx);
     s->nonzero = malloc(ns * sizeof *s->nonzero);
@@ -126,6 +163,10 @@ int snn_spike_stats_create(snn_spike_stats **out, const snn_model *m, int sample
         ps->out.gids = g;
         ps->out.fano = NAN;
         ps->out.correlation = NAN;
+    }
+    if (index_sample(s, m) != SNN_OK) {
+        snn_spike_stats_free(s);
+        return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate spike statistics");
     }
     *out = s;
     return SNN_OK;
@@ -160,22 +201,6 @@ static void close_bin(snn_spike_stats *s)
     }
 }
 
-/* The first index in [lo, n) whose a[] is >= g, or n: a branch-free binary search (bsearch's
- * comparison callback cost more than the rest of the spike path of a small network). */
-static inline int lower_bound(const uint32_t *a, int lo, int n, uint32_t g)
-{
-    if (lo >= n)
-        return n;
-    const uint32_t *b = a + lo;
-    int len = n - lo;
-    while (len > 1) {
-        int half = len / 2;
-        b = b[half - 1] < g ? b + half : b;
-        len -= half;
-    }
-    return (int)(b - a) + (*b < g);
-}
-
 void snn_spike_stats_add(snn_spike_stats *s, uint64_t step, const uint32_t *gids, size_t n)
 {
     if (!s || step < 1 || n == 0)
@@ -187,14 +212,13 @@ void snn_spike_stats_add(snn_spike_stats *s, uint64_t step, const uint32_t *gids
         close_bin(s);
         s->cur_bin = bin;
     }
-    /* A step's ids usually ascend: then each search starts where the previous one ended. */
-    int at = 0;
+    /* Each spike counts in its neuron's slot, or in the spare cell after the slots when the
+     * neuron is not in the sample: no branch on which. */
     for (size_t k = 0; k < n; k++) {
-        if (k > 0 && gids[k] < gids[k - 1])
-            at = 0;
-        at = lower_bound(s->gids, at, s->n_slots, gids[k]);
-        if (at < s->n_slots && s->gids[at] == gids[k])
-            s->count[at]++;
+        const uint64_t g = gids[k] < s->n_ids ? gids[k] : s->n_ids;
+        const uint64_t word = s->in_sample[g / 64], bit = 1ULL << (g % 64);
+        const uint32_t slot = s->before[g / 64] + bits_set(word & (bit - 1));
+        s->count[word & bit ? slot : (uint32_t)s->n_slots]++;
     }
 }
 
