@@ -18,6 +18,7 @@
 #include "snn/fault.h"
 #include "snn/output.h"
 #include "snn/recorder.h"
+#include "snn/ticks.h"
 #include "vector_clones.h"
 
 /* The neuron updates and the Poisson input are vectorised loops (vector_clones.h). */
@@ -774,12 +775,17 @@ static int check_interval(const snn_sim *s, uint64_t n0, uint32_t steps, snn_err
     return SNN_OK;
 }
 
-/* Master thread, between the barriers: exchange, record, report. *t enters as the time the
- * exchange began and leaves as the time the output ended (one clock read fewer per phase). */
+/* Ticks (ticks.h) spent in each phase of the step loop by the master thread during one
+ * snn_sim_run, converted to seconds at its end. */
+typedef struct {
+    uint64_t update, exchange, deliver, output;
+} phase_ticks;
+
+/* Master thread, between the barriers: exchange, record, report. *t enters as the tick the
+ * exchange began and leaves as the tick the output ended (one clock read fewer per phase). */
 static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink sink, void *ctx,
-                       snn_progress *progress, double *t, snn_error *err)
+                       snn_progress *progress, phase_ticks *pt, uint64_t *t, snn_error *err)
 {
-    snn_timers *tm = &s->timers;
     const uint64_t *spk;
     size_t ns;
     int status = check_interval(s, n0, steps, err);
@@ -787,8 +793,8 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
     status = exchange(s, status, steps, &stop, &spk, &ns, err);
     if (status == SNN_OK && stop)
         s->stopped = 1;
-    double t1 = omp_get_wtime();
-    tm->exchange += t1 - *t;
+    const uint64_t t1 = snn_ticks();
+    pt->exchange += t1 - *t;
     for (uint32_t k = 0; status == SNN_OK && sink && k < steps; k++) {
         size_t b = s->step_begin[k], e = s->step_begin[k + 1];
         status = sink(ctx, n0 + k, s->gids + b, e - b, err);
@@ -797,9 +803,19 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
         status = snn_recorders_end_interval(s->rec, n0 + steps - 1, err);
     if (progress)
         snn_progress_update(progress, n0 + steps - 1);
-    *t = omp_get_wtime();
-    tm->output += *t - t1;
+    *t = snn_ticks();
+    pt->output += *t - t1;
     return status;
+}
+
+/* Adds the run's phases to the timers in seconds: ticks times the run's wall time per tick. */
+static void add_phase_seconds(snn_timers *tm, const phase_ticks *pt, double wall, uint64_t ticks)
+{
+    const double per_tick = ticks > 0 ? wall / (double)ticks : 0;
+    tm->update += (double)pt->update * per_tick;
+    tm->exchange += (double)pt->exchange * per_tick;
+    tm->deliver += (double)pt->deliver * per_tick;
+    tm->output += (double)pt->output * per_tick;
 }
 
 /* A barrier of the step loop's team. libgomp's barrier makes a futex system call even in a
@@ -818,10 +834,12 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
     snn_network *net = s->net;
     const uint64_t first = s->step + 1, last = s->step + n_steps;
     int status = SNN_OK;
-    snn_timers *tm = &s->timers;
+    phase_ticks pt = {0, 0, 0, 0};
     s->stopped = 0;
     /* The master's clock: each phase ends where the next begins (4 reads per interval). */
-    double t = omp_get_wtime();
+    const double wall0 = omp_get_wtime();
+    const uint64_t tick0 = snn_ticks();
+    uint64_t t = tick0;
 #pragma omp parallel num_threads(net->n_threads)
     {
         snn_thread_state *ts = &net->thr[omp_get_thread_num()];
@@ -838,10 +856,10 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
             team_barrier(net->n_threads);
 #pragma omp master
             {
-                double t_update = omp_get_wtime();
-                tm->update += t_update - t;
+                const uint64_t t_update = snn_ticks();
+                pt.update += t_update - t;
                 t = t_update;
-                status = communicate(s, n0, steps, sink, sink_ctx, progress, &t, err);
+                status = communicate(s, n0, steps, sink, sink_ctx, progress, &pt, &t, err);
             }
             team_barrier(net->n_threads);
             if (status != SNN_OK)
@@ -849,8 +867,8 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
             deliver_interval(s, ts, n0, steps);
 #pragma omp master
             {
-                double t_deliver = omp_get_wtime();
-                tm->deliver += t_deliver - t;
+                const uint64_t t_deliver = snn_ticks();
+                pt.deliver += t_deliver - t;
                 t = t_deliver;
                 s->step = n0 + steps - 1;
             }
@@ -858,6 +876,7 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
                 break;
         }
     }
+    add_phase_seconds(&s->timers, &pt, omp_get_wtime() - wall0, snn_ticks() - tick0);
     return status;
 }
 

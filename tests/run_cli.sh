@@ -52,7 +52,9 @@ grep -Eq '^snn_mpi [0-9]+\.[0-9]+\.[0-9]+, (single|double) precision, HDF5 [0-9]
     "$WORK/version.out" || fail "--version: $(cat "$WORK/version.out")"
 
 # --- a full run: -o, -t, --summary-json on 2 ranks ----------------------------------------------
+t_start=$(date +%s.%N)
 run full 2 -o "$WORK/full" -t 1 --summary-json "$WORK/full.json" "$CFG"
+t_end=$(date +%s.%N)
 expect_rc full 0
 [ -f "$WORK/full/spikes.h5" ] || fail "-o: no $WORK/full/spikes.h5"
 [ ! -e "$WORK/out" ] || fail "-o: the config's output_dir was written too"
@@ -75,6 +77,14 @@ n=$(total_spikes "$WORK/full/spikes.h5")
 [ "$(json "$WORK/full.json" "int(d['synapses'])")" = 25000 ] || fail "JSON synapses is not 25000"
 [ "$(json "$WORK/full.json" "d['steps']")" = 2000 ] || fail "JSON steps is not 2000"
 [ "$(json "$WORK/full.json" "d['overrides']")" = "[]" ] || fail "JSON overrides is not []"
+# The time split: no phase negative, the phases add up to simulate, the step loop's phases
+# (output also holds the files' closing) take more than 0.05 us per step (no loop is faster) and
+# simulate less than the process's wall time (the loop's counter ticks are turned into seconds
+# by its own wall time: ticks.h).
+json "$WORK/full.json" "(lambda t, ph: min(ph) >= 0 and abs(sum(ph) - t['simulate']) < 1e-6 and \
+sum(ph[:3]) > 2000 * 5e-8 and t['simulate'] < $t_end - $t_start)(d['time_s'], \
+[d['time_s'][k] for k in ('update', 'exchange', 'delivery', 'output')])" |
+    grep -q True || fail "time split $(json "$WORK/full.json" "d['time_s']") in a run of $t_start .. $t_end s"
 # One node: snn_mpi asked Open MPI for the shared-memory PML (launch.h), says so in the header
 # and the JSON, and Open MPI selected it; a PML the user chose is left alone (null in the JSON).
 grep -q "MPI transport: pml ob1" "$WORK/full.out" || fail "header does not name the MPI transport"
