@@ -111,6 +111,13 @@ enum { UPDATE_CHUNK = 256 };
 static inline uint32_t rare_neurons(const snn_real *restrict v, snn_real V_th, uint32_t len,
                                     uint32_t *restrict idx)
 {
+    uint32_t n_flagged = 0;
+    for (uint32_t j = 0; j < len; j++) {
+        const snn_real Vn = v[j];
+        n_flagged += (uint32_t)((Vn >= V_th) | (Vn - Vn != 0));
+    }
+    if (!n_flagged)
+        return 0;
     unsigned char flag[UPDATE_CHUNK + 8];
     for (uint32_t j = 0; j < len; j++) {
         const snn_real Vn = v[j];
@@ -340,31 +347,42 @@ SNN_VECTOR_CLONES static void update_iaf(const snn_network *net, snn_thread_stat
         const uint32_t len = sg->end - i0 < UPDATE_CHUNK ? sg->end - i0 : UPDATE_CHUNK;
         snn_real *restrict v = ts->V + i0;
         int32_t *restrict r = ts->refr + i0;
-        for (uint32_t j = 0; j < len; j++)
-            drive[j] = 0;
-        /* (1) the drive, summed in channel order */
-        for (int c = 0; c < nc; c++) {
+        /* (1) the drive, summed in channel order from 0 (the first channel's pass writes
+         * 0 + its term, the same sum without a pass that zeroes drive) */
+        int first = 1;
+        for (int c = 0; c < nc; c++, first = 0) {
             snn_real *restrict x = ts->ring + ((size_t)c * L + slot) * N + i0;
             if (ch[c].kind == SNN_SYN_DELTA) {
-                for (uint32_t j = 0; j < len; j++) {
-                    drive[j] += x[j];
-                    x[j] = 0;
-                }
+                if (first)
+                    for (uint32_t j = 0; j < len; j++) {
+                        drive[j] = (snn_real)0 + x[j];
+                        x[j] = 0;
+                    }
+                else
+                    for (uint32_t j = 0; j < len; j++) {
+                        drive[j] += x[j];
+                        x[j] = 0;
+                    }
             } else {
                 const snn_real P21 = syn[c].P21;
                 const snn_real *restrict g = ts->g + (size_t)c * N + i0;
-                for (uint32_t j = 0; j < len; j++)
-                    drive[j] += P21 * g[j];
+                if (first)
+                    for (uint32_t j = 0; j < len; j++)
+                        drive[j] = (snn_real)0 + P21 * g[j];
+                else
+                    for (uint32_t j = 0; j < len; j++)
+                        drive[j] += P21 * g[j];
             }
         }
-        for (uint32_t j = 0; j < len; j++) {
-            /* snn_iaf_update_v in two loops: the integration everywhere (into drive), then a
-             * select without arithmetic in it, so that both vectorise */
-            drive[j] = iaf.E_L + (iaf.P22 * (v[j] - iaf.E_L) + drive[j] + iaf.P20 * I);
-        }
+        if (first)
+            for (uint32_t j = 0; j < len; j++)
+                drive[j] = 0;
+        /* snn_iaf_update_v: the integration everywhere, then a select without arithmetic in it
+         * that holds the refractory neurons, in one vectorisable pass */
         for (uint32_t j = 0; j < len; j++) {
             const int32_t rj = r[j];
-            const snn_real vj = v[j], Vn = drive[j];
+            const snn_real vj = v[j];
+            const snn_real Vn = iaf.E_L + (iaf.P22 * (vj - iaf.E_L) + drive[j] + iaf.P20 * I);
             const int held = rj > 0;
             v[j] = held ? vj : Vn;
             r[j] = rj - held;

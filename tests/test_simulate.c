@@ -2,8 +2,9 @@
  * test_simulate.c — the step loop on small networks whose behaviour is known by hand:
  * first spike time against the closed-form LIF solution, refractoriness, the order within a step
  * and the one-step (and longer) delay, initial states above threshold, merged channels, and
- * identical spikes for 1 to 4 OpenMP threads on the tutorial network, and the vectorised update
- * against the one-neuron formulas of lif.h, expon.h and channel.h. Runs on one MPI rank.
+ * identical spikes for 1 to 4 OpenMP threads on the tutorial network, and the vectorised updates
+ * against the one-neuron formulas of lif.h, expon.h, output.h and iaf_psc_exp.h. Runs on one MPI
+ * rank.
  */
 #include <math.h>
 #include <mpi.h>
@@ -20,6 +21,7 @@
 #include "snn/comm.h"
 #include "snn/config.h"
 #include "snn/channel.h"
+#include "snn/iaf_psc_exp.h"
 #include "snn/lif.h"
 #include "snn/network.h"
 #include "snn/output.h"
@@ -392,6 +394,79 @@ static void test_update_matches_formulas(void **state)
     check_update_against_formulas(1);
 }
 
+/* The same for iaf_psc_exp (NEST's order, snn_iaf_step): 300 neurons with t_ref 0.5 ms, two
+ * current channels of tau 2 and 3 ms, arrivals of -200 to 400 pA per channel and step. */
+static void test_iaf_update_matches_formulas(void **state)
+{
+    (void)state;
+    fixture f;
+    const char *proj = "{ name = \"%s\"; pre = \"A\"; post = \"A\"; rule = { type = "
+                       "\"fixed_outdegree\"; prob = 0.02; }; weight = \"0 pA\"; synapse = { type "
+                       "= \"expon\"; tau = \"%s\"; }; output = { type = \"cuba\"; }; delay = "
+                       "\"0.1 ms\"; }";
+    char p2[512], p3[512], text[2048];
+    snprintf(p2, sizeof p2, proj, "P2", "2 ms");
+    snprintf(p3, sizeof p3, proj, "P3", "3 ms");
+    snprintf(text, sizeof text,
+             RUN("30 ms") "populations = ({ name = \"A\"; size = 300; model = \"iaf_psc_exp\"; "
+                          "params = { t_ref = \"0.5 ms\"; }; V_init = { dist = \"normal\"; mean = "
+                          "\"-58 mV\"; std = \"3 mV\"; }; I_ext = \"300 pA\"; });\n"
+                          "projections = (%s,\n%s);\n",
+             p2, p3);
+    setup_text(&f, text, 1);
+    snn_thread_state *ts = &f.net.thr[0];
+    const size_t N = ts->n, L = (size_t)f.net.ring_len, nc = (size_t)f.net.channels.n;
+    assert_int_equal(nc, 2);
+    const snn_iaf *iaf = &f.net.iaf[0];
+    const snn_iaf_syn *syn = f.net.iaf_syn;
+    snn_real *V = malloc(N * sizeof *V), *g = malloc(nc * N * sizeof *g);
+    snn_real *x = malloc(nc * N * sizeof *x);
+    int32_t *r = malloc(N * sizeof *r);
+    assert_true(V && g && x && r);
+    uint64_t rng = 7;
+    size_t n_spikes = 0, n_refractory = 0;
+    for (uint64_t n = 1; n <= 300; n++) {
+        memcpy(V, ts->V, N * sizeof *V);
+        memcpy(g, ts->g, nc * N * sizeof *g);
+        memcpy(r, ts->refr, N * sizeof *r);
+        const size_t slot = (size_t)(n % L);
+        for (size_t c = 0; c < nc; c++)
+            for (size_t i = 0; i < N; i++) {
+                x[c * N + i] = arrival(&rng) * (snn_real)5e-7; /* mA */
+                ts->ring[(c * L + slot) * N + i] += x[c * N + i];
+            }
+        spike_log l = {0};
+        step(&f, 1, &l);
+        snn_real *gp[2] = {g, g + N};
+        const snn_real *xp[2] = {x, x + N};
+        size_t k = 0;
+        for (uint32_t i = 0; i < N; i++) {
+            n_refractory += r[i] > 0;
+            const int spiked = snn_iaf_step(iaf, syn, 2, gp, xp, i, &V[i], &r[i], f.net.I_ext[0]);
+            if (memcmp(&ts->V[i], &V[i], sizeof V[i]) != 0)
+                fail_msg("step %llu, neuron %u: V %.9g, the formulas give %.9g",
+                         (unsigned long long)n, i, (double)ts->V[i], (double)V[i]);
+            assert_int_equal(ts->refr[i], r[i]);
+            for (size_t c = 0; c < nc; c++)
+                assert_memory_equal(&ts->g[c * N + i], &g[c * N + i], sizeof *g);
+            if (spiked) {
+                assert_true(k < l.n);
+                assert_int_equal(l.gid[k++], i);
+            }
+        }
+        assert_int_equal(k, l.n);
+        n_spikes += l.n;
+        log_free(&l);
+    }
+    assert_true(n_spikes > 300);
+    assert_true(n_refractory > 1000);
+    free(V);
+    free(g);
+    free(x);
+    free(r);
+    teardown(&f);
+}
+
 static char *read_file(const char *path)
 {
     FILE *fp = fopen(path, "rb");
@@ -446,6 +521,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_identical_synapses_share_one_state),
         cmocka_unit_test(test_tutorial_identical_for_any_thread_count),
         cmocka_unit_test(test_update_matches_formulas),
+        cmocka_unit_test(test_iaf_update_matches_formulas),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();
