@@ -305,6 +305,15 @@ static const char *update_net(int coba)
     return buf;
 }
 
+/* Checks that the k spikes the formulas predicted are all of the step's spikes in l, frees l
+ * and returns k. */
+static size_t all_spikes_expected(spike_log *l, size_t k)
+{
+    assert_int_equal(k, l->n);
+    log_free(l);
+    return k;
+}
+
 /* A reproducible arrival in [-0.4, 0.8) mS, nonzero. */
 static snn_real arrival(uint64_t *state)
 {
@@ -373,9 +382,7 @@ static void check_update_against_formulas(int coba)
                 }
             }
         }
-        assert_int_equal(k, l.n);
-        n_spikes += l.n;
-        log_free(&l);
+        n_spikes += all_spikes_expected(&l, k);
     }
     /* The arrivals drive spikes and resets in both populations, and B's refractory hold. */
     assert_true(n_spikes > 300);
@@ -454,9 +461,7 @@ static void test_iaf_update_matches_formulas(void **state)
                 assert_int_equal(l.gid[k++], i);
             }
         }
-        assert_int_equal(k, l.n);
-        n_spikes += l.n;
-        log_free(&l);
+        n_spikes += all_spikes_expected(&l, k);
     }
     assert_true(n_spikes > 300);
     assert_true(n_refractory > 1000);
