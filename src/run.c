@@ -452,7 +452,8 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     r->rec = NULL;
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
-    r->sim.timers.output += MPI_Wtime() - t_close;
+    const double close_s = MPI_Wtime() - t_close;
+    r->sim.timers.output += close_s;
 
     r->stats = calloc((size_t)m->n_pops, sizeof *r->stats);
     status = r->stats ? SNN_OK : snn_fail(err, SNN_ERR_NOMEM, "cannot allocate statistics");
@@ -462,11 +463,11 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
     if ((status = snn_comm_agree(&r->comm, status, err)) != SNN_OK)
         return status;
     const snn_timers *tm = &r->sim.timers;
-    double times[5] = {t_build, tm->update, tm->exchange, tm->deliver, tm->output};
+    double times[6] = {t_build, tm->update, tm->exchange, tm->deliver, tm->output, close_s};
     double sums[3] = {(double)r->net.n_syn_local, (double)snn_network_events(&r->net),
                       peak_rss_mb()};
     double peak = sums[2];
-    snn_comm_max(&r->comm, times, 5);
+    snn_comm_max(&r->comm, times, 6);
     snn_comm_sum(&r->comm, sums, 3);
     snn_comm_max(&r->comm, &peak, 1);
     snn_summary sum = {.model = m,
@@ -480,6 +481,7 @@ static int run_stages(run_state *r, const snn_run_options *o, MPI_Comm mpi, snn_
                        .exchange = times[2],
                        .deliver = times[3],
                        .output = times[4],
+                       .output_close = times[5],
                        .estimate_mb = estimate_mb,
                        .peak_mb = peak,
                        .peak_mb_total = sums[2],

@@ -62,8 +62,9 @@ void snn_summary_print(const snn_summary *s, FILE *out)
             s->synapses, s->synapse_events, per_second(s->synapse_events, sim));
     fprintf(out,
             "time (s, max over ranks): build %.3f | update %.3f, exchange %.3f, delivery %.3f, "
-            "output %.3f | simulate %.3f, real-time factor %.3g\n",
-            s->build, s->update, s->exchange, s->deliver, s->output, sim, snn_summary_rtf(s));
+            "output %.3f (closing the files %.3f) | simulate %.3f, real-time factor %.3g\n",
+            s->build, s->update, s->exchange, s->deliver, s->output, s->output_close, sim,
+            snn_summary_rtf(s));
     fprintf(out, "memory estimate per rank (max): %.1f MB\n", s->estimate_mb);
     fprintf(out, "peak memory per rank (max): %.1f MB; all ranks %.1f MB", s->peak_mb,
             s->peak_mb_total);
@@ -180,6 +181,7 @@ static void write_json(const snn_summary *s, FILE *f)
     json_key_number(f, "    ", "exchange", s->exchange, 0);
     json_key_number(f, "    ", "delivery", s->deliver, 0);
     json_key_number(f, "    ", "output", s->output, 0);
+    json_key_number(f, "    ", "output_close", s->output_close, 0);
     json_key_number(f, "    ", "simulate", sim, 1);
     fputs("  },\n", f);
     json_key_number(f, "  ", "real_time_factor", snn_summary_rtf(s), 0);

@@ -85,6 +85,17 @@ json "$WORK/full.json" "(lambda t, ph: min(ph) >= 0 and abs(sum(ph) - t['simulat
 sum(ph[:3]) > 2000 * 5e-8 and t['simulate'] < $t_end - $t_start)(d['time_s'], \
 [d['time_s'][k] for k in ('update', 'exchange', 'delivery', 'output')])" |
     grep -q True || fail "time split $(json "$WORK/full.json" "d['time_s']") in a run of $t_start .. $t_end s"
+# Closing the files is a part of output, reported apart (JSON and summary line).
+json "$WORK/full.json" "0 < d['time_s']['output_close'] <= d['time_s']['output']" | grep -q True ||
+    fail "time_s.output_close is not within output: $(json "$WORK/full.json" "d['time_s']")"
+grep -Eq '^time \(s, max over ranks\): .* output [0-9.]+ \(closing the files [0-9.]+\) \| simulate' \
+    "$WORK/full.out" || fail "summary line lacks the files' closing time: $(grep '^time' "$WORK/full.out")"
+# bench/summary_csv.py reads the same JSON (labelled 1x1, which its 1-rank status line wants):
+# one CSV row, then the table with the closing time.
+"$PY" "$SRC/bench/summary_csv.py" row "$WORK/bench.csv" "$WORK/full.json" tutorial 1 1 1 0.5 0.1
+"$PY" "$SRC/bench/summary_csv.py" table "$WORK/bench.csv" >"$WORK/bench.md"
+grep -Eq '^\| tutorial simulate \(1 rank\) \| 18 ms \| <= 1 ms \| [0-9.]+ ms \(1x1; [0-9.e-]+ ms of it closing the files\)' \
+    "$WORK/bench.md" || fail "bench table: $(grep 'tutorial simulate' "$WORK/bench.md")"
 # One node: snn_mpi asked Open MPI for the shared-memory PML (launch.h), says so in the header
 # and the JSON, and Open MPI selected it; a PML the user chose is left alone (null in the JSON).
 grep -q "MPI transport: pml ob1" "$WORK/full.out" || fail "header does not name the MPI transport"

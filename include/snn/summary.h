@@ -25,6 +25,7 @@ typedef struct {
     double synapse_events; /* synapses reached by delivered spikes, all ranks */
     /* seconds, max over ranks */
     double build, update, exchange, deliver, output;
+    double output_close;  /* the part of output spent finishing and closing the files */
     double estimate_mb;   /* memory estimate per rank, max */
     double peak_mb;       /* peak resident memory per rank, max */
     double peak_mb_total; /* sum over ranks */
