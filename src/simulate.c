@@ -559,6 +559,10 @@ static void deliver_jobs(const snn_network *net, snn_thread_state *ts, uint64_t 
     const size_t slot = (size_t)(n % L);
     snn_real *at[256]; /* deliver_row's slot table, for the channel and base below */
     snn_real *at_for = NULL;
+    size_t at_off[256]; /* (slot + d) % L * N: the table's offsets, without a division each */
+    if (L <= 256)
+        for (size_t d = 0, r = slot; d < L; d++, r = r + 1 == L ? 0 : r + 1)
+            at_off[d] = r * N;
     for (int j = 0; j < n_jobs; j++) {
         if (j + 1 < n_jobs)
             prefetch_row(&ts->syn[job[j + 1].p], job[j + 1].k, job[j + 1].end);
@@ -566,11 +570,13 @@ static void deliver_jobs(const snn_network *net, snn_thread_state *ts, uint64_t 
         const snn_projection *pr = &m->projs[p];
         const snn_synapses *sy = &ts->syn[p];
         snn_real *restrict ring_c = ts->ring + (size_t)net->channels.proj_channel[p] * L * N;
-        snn_real *restrict buf = ring_c + (size_t)((n + (uint64_t)pr->delay_steps) % L) * N;
+        /* the slot of a constant delay: delay_steps <= max_delay < L, one wrap at most */
+        const size_t r_c = slot + (size_t)pr->delay_steps;
+        snn_real *restrict buf = ring_c + (r_c >= L ? r_c - L : r_c) * N;
         snn_real *base = ring_c + (sy->target16 ? sy->target_base : 0);
         if (L <= 256 && base != at_for) { /* rows of the same channel and base share it */
             for (size_t d = 0; d < L; d++)
-                at[d] = base + ((slot + d) % L) * N;
+                at[d] = base + at_off[d];
             at_for = base;
         }
         deliver_row(sy, job[j].k, job[j].end, (snn_real)pr->weight, buf, ring_c, slot, (size_t)L,
