@@ -818,7 +818,7 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
     if (status == SNN_OK && stop)
         s->stopped = 1;
     const uint64_t t1 = snn_ticks();
-    pt->exchange += t1 - *t;
+    pt->exchange += snn_ticks_between(*t, t1);
     for (uint32_t k = 0; status == SNN_OK && sink && k < steps; k++) {
         size_t b = s->step_begin[k], e = s->step_begin[k + 1];
         status = sink(ctx, n0 + k, s->gids + b, e - b, err);
@@ -828,7 +828,7 @@ static int communicate(snn_sim *s, uint64_t n0, uint32_t steps, snn_spike_sink s
     if (progress)
         snn_progress_update(progress, n0 + steps - 1);
     *t = snn_ticks();
-    pt->output += *t - t1;
+    pt->output += snn_ticks_between(t1, *t);
     return status;
 }
 
@@ -881,7 +881,7 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
 #pragma omp master
             {
                 const uint64_t t_update = snn_ticks();
-                pt.update += t_update - t;
+                pt.update += snn_ticks_between(t, t_update);
                 t = t_update;
                 status = communicate(s, n0, steps, sink, sink_ctx, progress, &pt, &t, err);
             }
@@ -892,7 +892,7 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
 #pragma omp master
             {
                 const uint64_t t_deliver = snn_ticks();
-                pt.deliver += t_deliver - t;
+                pt.deliver += snn_ticks_between(t, t_deliver);
                 t = t_deliver;
                 s->step = n0 + steps - 1;
             }
@@ -900,7 +900,8 @@ int snn_sim_run(snn_sim *s, uint64_t n_steps, snn_spike_sink sink, void *sink_ct
                 break;
         }
     }
-    add_phase_seconds(&s->timers, &pt, omp_get_wtime() - wall0, snn_ticks() - tick0);
+    add_phase_seconds(&s->timers, &pt, omp_get_wtime() - wall0,
+                      snn_ticks_between(tick0, snn_ticks()));
     return status;
 }
 

@@ -26,6 +26,7 @@
 #include "snn/network.h"
 #include "snn/output.h"
 #include "snn/simulate.h"
+#include "snn/ticks.h"
 
 typedef struct {
     snn_model m;
@@ -472,6 +473,24 @@ static void test_iaf_update_matches_formulas(void **state)
     teardown(&f);
 }
 
+/* The time split's counter: it advances over a run of steps, and a step back counts as 0. */
+static void test_ticks(void **state)
+{
+    (void)state;
+    assert_int_equal(snn_ticks_between(5, 3), 0);
+    assert_int_equal(snn_ticks_between(3, 5), 2);
+    assert_int_equal(snn_ticks_between(UINT64_MAX - 1, UINT64_MAX), 1);
+    fixture f;
+    setup_text(&f, RUN("20 ms") "populations = (" LIF_POP("A", 100, "-60 mV", "8 mA", "") ");", 1);
+    const uint64_t t0 = snn_ticks();
+    step(&f, 200, NULL);
+    assert_true(snn_ticks_between(t0, snn_ticks()) > 0);
+    /* the loop's phases, converted by the run's wall time, are positive and finite */
+    assert_true(f.sim.timers.update > 0 && f.sim.timers.update < 10);
+    assert_true(f.sim.timers.exchange >= 0 && f.sim.timers.deliver >= 0);
+    teardown(&f);
+}
+
 static char *read_file(const char *path)
 {
     FILE *fp = fopen(path, "rb");
@@ -527,6 +546,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_tutorial_identical_for_any_thread_count),
         cmocka_unit_test(test_update_matches_formulas),
         cmocka_unit_test(test_iaf_update_matches_formulas),
+        cmocka_unit_test(test_ticks),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     MPI_Finalize();

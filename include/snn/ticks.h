@@ -30,4 +30,11 @@ static inline uint64_t snn_ticks(void)
 #endif
 }
 
+/* Ticks from `from` to `to`, 0 if the counter went back (a thread moved to a core whose counter
+ * is behind: possible on old multi-socket machines whose counters are not synchronised). */
+static inline uint64_t snn_ticks_between(uint64_t from, uint64_t to)
+{
+    return to > from ? to - from : 0;
+}
+
 #endif
