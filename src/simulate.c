@@ -104,6 +104,13 @@ static snn_real step_current(const snn_network *net, int p, uint64_t n)
  * one-neuron-at-a-time formulation, in the same order. */
 enum { UPDATE_CHUNK = 256 };
 
+/* 1 where a new V is one a neuron's update must look at: at or above V_th (a spike), or NaN or
+ * inf (an error). */
+static inline int is_rare(snn_real Vn, snn_real V_th)
+{
+    return (Vn >= V_th) | (Vn - Vn != 0);
+}
+
 /* The neurons j < len whose v[j] reached V_th or is NaN or inf (the rare cases a neuron's
  * update must look at), ascending, into idx; returns how many. A vectorisable pass counts them
  * (most chunks of a large network have none); if there are any, another flags them (bytes of 0
@@ -112,17 +119,13 @@ static inline uint32_t rare_neurons(const snn_real *restrict v, snn_real V_th, u
                                     uint32_t *restrict idx)
 {
     uint32_t n_flagged = 0;
-    for (uint32_t j = 0; j < len; j++) {
-        const snn_real Vn = v[j];
-        n_flagged += (uint32_t)((Vn >= V_th) | (Vn - Vn != 0));
-    }
+    for (uint32_t j = 0; j < len; j++)
+        n_flagged += (uint32_t)is_rare(v[j], V_th);
     if (!n_flagged)
         return 0;
     unsigned char flag[UPDATE_CHUNK + 8];
-    for (uint32_t j = 0; j < len; j++) {
-        const snn_real Vn = v[j];
-        flag[j] = (unsigned char)((Vn >= V_th) | (Vn - Vn != 0));
-    }
+    for (uint32_t j = 0; j < len; j++)
+        flag[j] = (unsigned char)is_rare(v[j], V_th);
     for (uint32_t j = len; j % 8 != 0; j++)
         flag[j] = 0;
     uint32_t n = 0;
@@ -157,41 +160,39 @@ static int all_expon_cuba(const snn_network *net)
 }
 
 /* One expon channel over a chunk: decay and arrivals (snn_expon_step, or its bit-identical
- * multiplication by 1/tau), then the current added to I (CUBA: g itself). */
+ * multiplication by 1/tau), then the current added to I (CUBA: g itself). by_inv is a
+ * constant at each call. */
 static inline __attribute__((always_inline)) void
 expon_cuba_chunk(const snn_expon *e, int by_inv, snn_real *restrict g, snn_real *restrict x,
                  snn_real *restrict I, uint32_t len)
 {
     const snn_expon ec = *e;
-    if (by_inv)
-        for (uint32_t j = 0; j < len; j++) {
-            const snn_real gj = snn_expon_step_inv(&ec, g[j], x[j]);
-            g[j] = gj;
-            x[j] = 0;
-            I[j] = I[j] + gj;
-        }
-    else
-        for (uint32_t j = 0; j < len; j++) {
-            const snn_real gj = snn_expon_step(&ec, g[j], x[j]);
-            g[j] = gj;
-            x[j] = 0;
-            I[j] = I[j] + gj;
-        }
+    for (uint32_t j = 0; j < len; j++) {
+        const snn_real gj =
+            by_inv ? snn_expon_step_inv(&ec, g[j], x[j]) : snn_expon_step(&ec, g[j], x[j]);
+        g[j] = gj;
+        x[j] = 0;
+        I[j] = I[j] + gj;
+    }
 }
 
-/* snn_lif_reset then snn_lif_integrate over a chunk, in one pass: the reset value is computed
- * everywhere and selected without arithmetic in the select (vectorisable); Vr keeps the reset
- * potentials for the refractory select. hard and by_inv are constants at each call. */
+/* snn_lif_reset of vj without a branch: the reset value, computed everywhere, then a select
+ * without arithmetic in it (vectorisable). */
+static inline snn_real lif_reset_select(const snn_lif *c, int hard, snn_real vj)
+{
+    const snn_real reset = hard ? vj - (vj - c->V_reset) : vj - (c->V_th - c->V_reset);
+    return vj >= c->V_th ? reset : vj;
+}
+
+/* snn_lif_reset (lif_reset_select) then snn_lif_integrate over a chunk, in one pass; Vr keeps
+ * the reset potentials for the refractory select. hard and by_inv are constants at each call. */
 static inline __attribute__((always_inline)) void
 lif_reset_integrate_chunk(const snn_lif *lif, int hard, int by_inv, snn_real *restrict v,
                           snn_real *restrict Vr, const snn_real *restrict I, uint32_t len)
 {
     const snn_lif c = *lif;
-    const snn_real soft_drop = c.V_th - c.V_reset;
     for (uint32_t j = 0; j < len; j++) {
-        const snn_real vj = v[j];
-        const snn_real reset = hard ? vj - (vj - c.V_reset) : vj - soft_drop;
-        const snn_real vr = vj >= c.V_th ? reset : vj;
+        const snn_real vr = lif_reset_select(&c, hard, v[j]);
         Vr[j] = vr;
         v[j] = by_inv ? snn_lif_integrate_inv(&c, vr, I[j]) : snn_lif_integrate(&c, vr, I[j]);
     }
@@ -249,17 +250,17 @@ SNN_VECTOR_CLONES static void update_lif(const snn_network *net, snn_thread_stat
             for (int c = 0; c < nc; c++) {
                 if (ch[c].kind == SNN_SYN_DELTA)
                     continue;
-                expon_cuba_chunk(&ch[c].expon, ch[c].expon.inv_exact, ts->g + (size_t)c * N + i0,
-                                 ts->ring + ((size_t)c * L + slot) * N + i0, I, len);
+                snn_real *g = ts->g + (size_t)c * N + i0;
+                snn_real *x = ts->ring + ((size_t)c * L + slot) * N + i0;
+                if (ch[c].expon.inv_exact)
+                    expon_cuba_chunk(&ch[c].expon, 1, g, x, I, len);
+                else
+                    expon_cuba_chunk(&ch[c].expon, 0, g, x, I, len);
             }
         } else {
             /* snn_lif_reset first: a COBA output depends on the reset potential */
-            for (uint32_t j = 0; j < len; j++) {
-                const snn_real vj = v[j];
-                const snn_real reset =
-                    lif.hard_reset ? vj - (vj - lif.V_reset) : vj - (lif.V_th - lif.V_reset);
-                Vr[j] = vj >= lif.V_th ? reset : vj;
-            }
+            for (uint32_t j = 0; j < len; j++)
+                Vr[j] = lif_reset_select(&lif, lif.hard_reset, v[j]);
             for (int c = 0; c < nc; c++) {
                 if (ch[c].kind == SNN_SYN_DELTA)
                     continue;

@@ -322,6 +322,19 @@ static snn_real arrival(uint64_t *state)
     return (snn_real)(-0.4 + 1.2 * (double)((*state >> 11) + 1) / 9007199254740993.0);
 }
 
+/* Writes this step's arrivals x[c * N + i] (arrival() times scale) for every channel c and
+ * neuron i into the ring slot of step n, where the update will take them. */
+static void write_arrivals(snn_thread_state *ts, size_t L, size_t nc, uint64_t n, snn_real scale,
+                           uint64_t *rng, snn_real *x)
+{
+    const size_t N = ts->n, slot = (size_t)(n % L);
+    for (size_t c = 0; c < nc; c++)
+        for (size_t i = 0; i < N; i++) {
+            x[c * N + i] = arrival(rng) * scale;
+            ts->ring[(c * L + slot) * N + i] += x[c * N + i];
+        }
+}
+
 /* Every neuron's V and every channel's g after each of 300 steps equal, bit for bit, the
  * one-neuron formulas applied to the states before the step and the arrivals written into the
  * step's ring slot; the spikes are the neurons at or above threshold. */
@@ -346,12 +359,7 @@ static void check_update_against_formulas(int coba)
     for (uint64_t n = 1; n <= 300; n++) {
         memcpy(V0, ts->V, N * sizeof *V0);
         memcpy(g0, ts->g, nc * N * sizeof *g0);
-        const size_t slot = (size_t)(n % L);
-        for (size_t c = 0; c < nc; c++)
-            for (size_t i = 0; i < N; i++) {
-                x[c * N + i] = arrival(&rng);
-                ts->ring[(c * L + slot) * N + i] += x[c * N + i];
-            }
+        write_arrivals(ts, L, nc, n, 1, &rng, x);
         spike_log l = {0};
         step(&f, 1, &l);
         size_t k = 0;
@@ -437,12 +445,7 @@ static void test_iaf_update_matches_formulas(void **state)
         memcpy(V, ts->V, N * sizeof *V);
         memcpy(g, ts->g, nc * N * sizeof *g);
         memcpy(r, ts->refr, N * sizeof *r);
-        const size_t slot = (size_t)(n % L);
-        for (size_t c = 0; c < nc; c++)
-            for (size_t i = 0; i < N; i++) {
-                x[c * N + i] = arrival(&rng) * (snn_real)5e-7; /* mA */
-                ts->ring[(c * L + slot) * N + i] += x[c * N + i];
-            }
+        write_arrivals(ts, L, nc, n, (snn_real)5e-7, &rng, x); /* mA */
         spike_log l = {0};
         step(&f, 1, &l);
         snn_real *gp[2] = {g, g + N};
