@@ -127,3 +127,43 @@ int snn_h5_exists(hid_t loc, const char *path)
         }
     }
 }
+
+static int single_rank(MPI_Comm comm)
+{
+    int size = 0;
+    return MPI_Comm_size(comm, &size) == MPI_SUCCESS && size == 1;
+}
+
+hid_t snn_h5_file_access(MPI_Comm comm)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0)
+        return -1;
+    herr_t e =
+        single_rank(comm) ? H5Pset_fapl_sec2(fapl) : H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    if (e < 0) {
+        H5Pclose(fapl);
+        return -1;
+    }
+    return fapl;
+}
+
+hid_t snn_h5_transfer(MPI_Comm comm)
+{
+    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    if (dxpl >= 0 && !single_rank(comm) && H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0) {
+        H5Pclose(dxpl);
+        return -1;
+    }
+    return dxpl;
+}
+
+hid_t snn_h5_no_chunk_cache(void)
+{
+    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    if (dapl >= 0 && H5Pset_chunk_cache(dapl, 0, 0, 1.0) < 0) {
+        H5Pclose(dapl);
+        return -1;
+    }
+    return dapl;
+}

@@ -23,6 +23,7 @@
 
 #include "snn/channel.h"
 #include "snn/fault.h"
+#include "snn/h5util.h"
 #include "snn/partition.h"
 #include "snn/record_spec.h"
 
@@ -204,16 +205,6 @@ static int write_mapping(const snn_recorders *r, const report *p, hid_t pop, hid
     return rc;
 }
 
-static hid_t file_access(const snn_recorders *r)
-{
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl >= 0 && H5Pset_fapl_mpio(fapl, r->comm->comm, MPI_INFO_NULL) < 0) {
-        H5Pclose(fapl);
-        return -1;
-    }
-    return fapl;
-}
-
 /* Collective: creates p->partial with its groups, its mapping and the (unwritten) data set. */
 static int create_report(const snn_recorders *r, report *p, snn_error *err)
 {
@@ -234,7 +225,7 @@ static int create_report(const snn_recorders *r, report *p, snn_error *err)
         free(zeros);
         return rc;
     }
-    hid_t fapl = file_access(r), fcpl = H5Pcreate(H5P_FILE_CREATE);
+    hid_t fapl = snn_h5_file_access(r->comm->comm), fcpl = H5Pcreate(H5P_FILE_CREATE);
     hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE), dcpl = H5Pcreate(H5P_DATASET_CREATE);
     hid_t report_g = -1, pop_g = -1, space = -1;
     /* No time stamps, space allocated at creation, never pre-filled: the bytes of the file
@@ -290,7 +281,7 @@ static int reopen_report(const snn_recorders *r, report *p, snn_error *err)
     const char *pop_name = r->net->model->pops[p->spec->pop].name;
     char dname[SNN_NAME_LEN + 16];
     snprintf(dname, sizeof dname, "/report/%s/data", pop_name);
-    hid_t fapl = file_access(r);
+    hid_t fapl = snn_h5_file_access(r->comm->comm);
     int rc = SNN_OK;
     if (fapl < 0)
         rc = h5_fail(p, err, "make a file access property list");
@@ -422,8 +413,8 @@ static int alloc_all(snn_recorders **rp, snn_comm *comm, const snn_network *net,
     for (int k = 0; rc == SNN_OK && k < r->n; k++)
         rc = setup_report(r, &r->rep[k], dir, err);
     if (rc == SNN_OK) {
-        r->dxpl = H5Pcreate(H5P_DATASET_XFER);
-        if (r->dxpl < 0 || H5Pset_dxpl_mpio(r->dxpl, H5FD_MPIO_COLLECTIVE) < 0)
+        r->dxpl = snn_h5_transfer(comm->comm);
+        if (r->dxpl < 0)
             rc = snn_fail(err, SNN_ERR_IO, "cannot make an HDF5 transfer property list");
     }
     rc = snn_comm_agree(comm, rc, err);

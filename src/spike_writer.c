@@ -195,7 +195,7 @@ static int spw_write_signature(const snn_spike_writer *w, snn_error *err)
 
 /* The property lists and types shared by all populations. */
 typedef struct {
-    hid_t gcpl, dcpl, space, scalar, sorting, units;
+    hid_t gcpl, dcpl, dapl, space, scalar, sorting, units;
 } spw_plists;
 
 static void spw_plists_close(spw_plists *p)
@@ -204,6 +204,8 @@ static void spw_plists_close(spw_plists *p)
         H5Pclose(p->gcpl);
     if (p->dcpl >= 0)
         H5Pclose(p->dcpl);
+    if (p->dapl >= 0)
+        H5Pclose(p->dapl);
     if (p->space >= 0)
         H5Sclose(p->space);
     if (p->scalar >= 0)
@@ -232,6 +234,8 @@ static int spw_plists_make(const snn_spike_writer *w, spw_plists *p, snn_error *
         H5Pset_alloc_time(p->dcpl, H5D_ALLOC_TIME_EARLY) < 0 ||
         H5Pset_fill_time(p->dcpl, H5D_FILL_TIME_NEVER) < 0)
         return spw_h5_fail(w, err, "make a dataset creation property list");
+    if ((p->dapl = snn_h5_no_chunk_cache()) < 0)
+        return spw_h5_fail(w, err, "make a dataset access property list");
 
     p->space = H5Screate_simple(1, &zero, &unlimited);
     p->scalar = H5Screate(H5S_SCALAR);
@@ -270,15 +274,15 @@ static int spw_create_pop(const snn_spike_writer *w, spw_pop *pop, const spw_pli
         return rc;
 
     pop->ts = H5Dcreate2(pop->group, "timestamps", H5T_IEEE_F64LE, p->space, H5P_DEFAULT, p->dcpl,
-                         H5P_DEFAULT);
+                         p->dapl);
     if (pop->ts < 0)
         return spw_h5_fail(w, err, "create dataset /spikes/%s/timestamps", name);
     rc = spw_attr_write(w, pop->ts, "timestamps", "units", p->units, p->units, p->scalar, &ms, err);
     if (rc != SNN_OK)
         return rc;
 
-    pop->ids = H5Dcreate2(pop->group, "node_ids", H5T_STD_U64LE, p->space, H5P_DEFAULT, p->dcpl,
-                          H5P_DEFAULT);
+    pop->ids =
+        H5Dcreate2(pop->group, "node_ids", H5T_STD_U64LE, p->space, H5P_DEFAULT, p->dcpl, p->dapl);
     if (pop->ids < 0)
         return spw_h5_fail(w, err, "create dataset /spikes/%s/node_ids", name);
     return SNN_OK;
@@ -287,12 +291,12 @@ static int spw_create_pop(const snn_spike_writer *w, spw_pop *pop, const spw_pli
 /* Collective: creates <path>.partial with its groups and empty datasets. */
 static int spw_create_file(snn_spike_writer *w, snn_error *err)
 {
-    spw_plists p = {-1, -1, -1, -1, -1, -1};
+    spw_plists p = {-1, -1, -1, -1, -1, -1, -1};
     hid_t fapl = -1, fcpl = -1, spikes_gcpl = -1;
     int rc = SNN_OK;
 
-    fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_fapl_mpio(fapl, w->comm, MPI_INFO_NULL) < 0)
+    fapl = snn_h5_file_access(w->comm);
+    if (fapl < 0)
         rc = spw_h5_fail(w, err, "make a file access property list");
     fcpl = H5Pcreate(H5P_FILE_CREATE);
     if (rc == SNN_OK && (fcpl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0))
@@ -333,8 +337,8 @@ static int spw_create_file(snn_spike_writer *w, snn_error *err)
         rc = spw_create_pop(w, &w->pops[i], &p, err);
 
     if (rc == SNN_OK) {
-        w->dxpl = H5Pcreate(H5P_DATASET_XFER);
-        if (w->dxpl < 0 || H5Pset_dxpl_mpio(w->dxpl, H5FD_MPIO_COLLECTIVE) < 0)
+        w->dxpl = snn_h5_transfer(w->comm);
+        if (w->dxpl < 0)
             rc = spw_h5_fail(w, err, "make a dataset transfer property list");
     }
     if (spikes_gcpl >= 0)
