@@ -141,6 +141,12 @@ hid_t snn_h5_file_access(MPI_Comm comm)
         return -1;
     herr_t e =
         single_rank(comm) ? H5Pset_fapl_sec2(fapl) : H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+#if H5_VERSION_GE(1, 10, 7)
+    /* The POSIX driver locks the file (flock), MPI-IO does not: where the file system refuses
+     * locks (some Lustre and NFS mounts), go on without one rather than fail. */
+    if (e >= 0)
+        e = H5Pset_file_locking(fapl, 1, 1);
+#endif
     if (e < 0) {
         H5Pclose(fapl);
         return -1;
