@@ -7,8 +7,10 @@ Per model second, on P ranks (one core each):
                         assumes perfect compute scaling at this machine's per-core speed
   comm(P)    = (1 / interval) * t(P, B),  t = alpha * ceil(log2 P) + beta * B,
                B = 8 bytes * spikes per interval (every rank receives every spike)
-  sort(P)    = (1 / interval) * qsort of one interval's spikes on every rank (src/comm.c),
-               c * S log2 S with c measured by snn_sort_probe (bench/results *.sort.csv)
+  sort(P)    = (1 / interval) * the sort of one interval's spikes on every rank (src/comm.c:
+               snn_spike_sort, a radix sort), S times the ns per spike that snn_sort_probe
+               measured at the size nearest S (bench/results *.sort.csv; a file from before
+               the radix sort holds qsort's figures, which this reads the same way)
   RTF        = compute + comm (+ sort, its own column)
 alpha/beta come from bench/fit_exchange.py's JSON (the in-core and the oversubscribed "log"
 fits) and from assumed InfiniBand figures (--ib-alpha-us, --ib-beta-ns; not measured).
@@ -64,15 +66,16 @@ def load_fit(path):
 
 
 def load_sort(path):
-    """(n, ns per spike per log2 n) measured points; c(S) is the nearest point's (in log n)."""
-    pts = [(int(r["n"]), float(r["ns_per_spike_log2n"])) for r in csv.DictReader(open(path))]
+    """(n, ns per spike) measured points; the sort of S spikes costs S times the ns per spike of
+    the point nearest S (in log n)."""
+    pts = [(int(r["n"]), float(r["ns_per_spike"])) for r in csv.DictReader(open(path))]
     if not pts:
         sys.exit(f"{path}: no rows")
     def sort_us(s):
         if s < 2:
             return 0.0
         n, c = min(pts, key=lambda p: abs(math.log(p[0]) - math.log(s)))
-        return c * s * math.log2(s) * 1e-3
+        return c * s * 1e-3
     return sort_us
 
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snn/spike_sort.h"
+
 int snn_comm_init(snn_comm *c, MPI_Comm comm, size_t expected_spikes, snn_error *err)
 {
     memset(c, 0, sizeof *c);
@@ -17,7 +19,8 @@ int snn_comm_init(snn_comm *c, MPI_Comm comm, size_t expected_spikes, snn_error 
     c->displs = calloc((size_t)c->size, sizeof *c->displs);
     c->capacity = expected_spikes > 0 ? expected_spikes : 1;
     c->recv = malloc(c->capacity * sizeof *c->recv);
-    if (!c->counts || !c->displs || !c->recv) {
+    c->scratch = malloc(c->capacity * sizeof *c->scratch);
+    if (!c->counts || !c->displs || !c->recv || !c->scratch) {
         snn_comm_free(c);
         return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate spike exchange buffers");
     }
@@ -29,14 +32,9 @@ void snn_comm_free(snn_comm *c)
     free(c->counts);
     free(c->displs);
     free(c->recv);
+    free(c->scratch);
     c->counts = c->displs = NULL;
-    c->recv = NULL;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    c->recv = c->scratch = NULL;
 }
 
 static int is_sorted(const uint64_t *x, size_t n)
@@ -85,9 +83,13 @@ int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size
          * so all grow here together and agree on the outcome. */
         size_t cap = total + total / 2;
         uint64_t *grown = realloc(c->recv, cap * sizeof *grown);
-        int st = SNN_OK;
-        if (grown) {
+        if (grown)
             c->recv = grown;
+        uint64_t *scratch = grown ? realloc(c->scratch, cap * sizeof *scratch) : NULL;
+        if (scratch)
+            c->scratch = scratch;
+        int st = SNN_OK;
+        if (scratch) {
             c->capacity = cap;
         } else {
             st = snn_fail(err, SNN_ERR_NOMEM, "spike exchange: cannot grow to %zu spikes", cap);
@@ -104,7 +106,7 @@ int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size
      * id) order, which the delivery order and the spike file rely on (one rank with one thread
      * gathers them in that order already). */
     if (!is_sorted(c->recv, total))
-        qsort(c->recv, total, sizeof *c->recv, cmp_u64);
+        snn_spike_sort(c->recv, c->scratch, total);
     *global = c->recv;
     *n_global = total;
     return SNN_OK;

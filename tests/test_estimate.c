@@ -85,10 +85,12 @@ static double neuron_bytes(double n, double nc, double md, int n_pops, int n_pro
 }
 
 /* The simulation buffers (without the spike file's measured part and buffered spikes), for N
- * neurons in all, n_local on this rank, minimum delay md, R ranks. */
+ * neurons in all, n_local on this rank, minimum delay md, R ranks: the exchange's receive and
+ * sort buffers, counts and displacements, the rank's spikes of an interval, step starts, and a
+ * population and a gid per received spike. */
 static double exchange_bytes(double N, double n_local, double md, int R)
 {
-    return N * 8 + 2.0 * sizeof(int) * R + n_local * md * 8 + (md + 1) * sizeof(size_t) + N * 8;
+    return 2 * N * 8 + 2.0 * sizeof(int) * R + n_local * md * 8 + (md + 1) * sizeof(size_t) + N * 8;
 }
 
 /* fixed_indegree A(10) -> B(6), K = 4, constant weight and delay, on rank 1 of 2, one thread:

@@ -3,7 +3,8 @@
  *
  * exchange: every rank contributes the spikes of one exchange interval (min_delay steps), each
  * packed as (step offset << 32 | global id); every rank receives all of them sorted, which is
- * (step, global id) order (MPI_Allgather of counts, then one MPI_Allgatherv).
+ * (step, global id) order (MPI_Allgather of counts, then one MPI_Allgatherv, then a radix sort
+ * of the ranks' and threads' runs: spike_sort.h).
  * A rank's count in that exchange also carries its state: -1 says it failed, -2 - n that it has
  * n spikes and asks every rank to stop after this interval (a signal, see signals.h), so neither
  * needs a collective of its own.
@@ -25,6 +26,7 @@ typedef struct {
     int rank, size;
     int *counts, *displs; /* [size] */
     uint64_t *recv;       /* [capacity]: all spikes of one interval */
+    uint64_t *scratch;    /* [capacity]: the sort's second buffer (spike_sort.h) */
     size_t capacity;      /* grown when an interval brings more */
 } snn_comm;
 
