@@ -25,7 +25,12 @@ cmake --build "$build" -j "$jobs"
 
 # ctest passes its environment to every test; the tests' ENVIRONMENT property only adds MPIEXEC
 # and OMPI_* variables, and Open MPI's mpiexec hands its environment to the ranks it starts.
-asan="detect_leaks=1:exitcode=86:allocator_may_return_null=1:halt_on_error=1:detect_stack_use_after_return=1"
+# intercept_tls_get_addr=0: on some kernels (seen on 6.18) gcc 12's LeakSanitizer crashes in its
+# own tracer while it scans the dynamic TLS that Open MPI's dlopen'ed components allocate through
+# __tls_get_addr ("Tracer caught signal 11" at the exit of every process that called MPI_Init,
+# with the code of any commit). Without the interception those blocks are not scanned as roots:
+# a leak could only be reported falsely, never missed, and none is.
+asan="detect_leaks=1:exitcode=86:allocator_may_return_null=1:halt_on_error=1:detect_stack_use_after_return=1:intercept_tls_get_addr=0"
 export LSAN_OPTIONS="suppressions=$root/tests/sanitize/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -61,12 +66,27 @@ ASAN_OPTIONS="$asan" ctest --test-dir "$build" --output-on-failure -R "$serial" 
 echo "== sanitize: every other test (MPI unit tests, whole-program and fault-injection tests), $jobs at a time"
 # run_bad_input runs every 16th bad config on 2 ranks here (every 4th in the normal build): the
 # error agreement is the same code for all, and each 2-rank run costs ~4 s under ASan.
+pattern='ERROR: (Address|Leak)Sanitizer|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer|: runtime error: '
+mpi_status=0
 BAD_INPUT_MPI_EVERY=16 ASAN_OPTIONS="$asan:fast_unwind_on_malloc=0" ctest --test-dir "$build" --output-on-failure \
-    -j "$jobs" -E "$serial|$skip" -O "$root/$build/sanitize-mpi.log" || status=$?
+    -j "$jobs" -E "$serial|$skip" -O "$root/$build/sanitize-mpi.log" || mpi_status=$?
+# LeakSanitizer's own stop-the-world tracer sometimes crashes when a process exits ("Tracer
+# caught signal 11 ... LeakSanitizer has encountered a fatal error"; google/sanitizers#1353):
+# not a report, nothing found in the code, and gone on a rerun. When that is in the log and no
+# report is, the failed tests run once more (ctest --rerun-failed); any other failure of theirs
+# still fails the run, and the report scan below covers both runs' output.
+if [ "$mpi_status" -ne 0 ] && grep -q "LeakSanitizer has encountered a fatal error" \
+    "$build/sanitize-mpi.log" && ! grep -qE "$pattern" "$build/sanitize-mpi.log"; then
+    mv "$build/sanitize-mpi.log" "$build/sanitize-mpi-first.log"
+    echo "== sanitize: LeakSanitizer's tracer crashed (no report); the failed tests once more"
+    mpi_status=0
+    BAD_INPUT_MPI_EVERY=16 ASAN_OPTIONS="$asan:fast_unwind_on_malloc=0" ctest --test-dir "$build" \
+        --output-on-failure --rerun-failed -O "$root/$build/sanitize-mpi.log" || mpi_status=$?
+fi
+[ "$mpi_status" -eq 0 ] || status=$mpi_status
 echo "== sanitize: ctest took $(($(date +%s) - start)) s (skipped: $skip, see above)"
 
 # Belt and braces: any report anywhere in the tests' output is a failure.
-pattern='ERROR: (Address|Leak)Sanitizer|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer|: runtime error: '
 reports=$(grep -rlIE "$pattern" "$build"/sanitize-*.log "$build/tests" 2>/dev/null || true)
 if [ -n "$reports" ]; then
     echo "== sanitize: sanitizer reports found in:"
