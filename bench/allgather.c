@@ -1,13 +1,18 @@
 /* snn_allgather_bench — the cost of snn_mpi's spike exchange (bench/exchange.sh, docs/scaling.md).
  *
- * Per exchange, exactly what snn_comm_exchange (src/comm.c) does once per min_delay interval:
- * an MPI_Allgather of one int count per rank, then an MPI_Allgatherv of `n` uint64 per rank
- * (packed step offset << 32 | gid). For each n of the list, WARMUP untimed exchanges, then
- * ITERS timed ones (after one untimed exchange whose data is checked); each timed exchange starts
- * after an MPI_Barrier and its time is the maximum over the ranks (an MPI_Reduce outside the timed
- * region). Rank 0 prints CSV on stdout: ranks,n_per_rank,bytes_total,median_us,mean_us with
- * bytes_total = 8 * n * ranks (what every rank receives). A mismatch of the received data or a
- * failed allocation stops every rank with a message and exit 1.
+ * Per exchange, snn_comm_exchange itself (src/comm.c), as the step loop calls it once per
+ * min_delay interval: one MPI_Allgather of a block per rank (its count and first spikes), and an
+ * MPI_Allgatherv of the rest when some rank has more than the block. Every rank sends `n`
+ * spikes packed as step offset << 32 | gid, all in step 0 and with ids in rank order, so the
+ * received spikes are in order already and the sort is skipped (its cost: snn_sort_probe).
+ * Each n gets its own snn_comm, and at least two of the block's adaptation windows of untimed
+ * exchanges (the block settles at min(n, its cap)), at least WARMUP; then one checked exchange
+ * and ITERS timed ones, each after an MPI_Barrier, its time the maximum over the ranks (an
+ * MPI_Reduce outside the timed region). Rank 0 prints CSV on stdout:
+ * ranks,n_per_rank,bytes_total,median_us,mean_us with bytes_total = 8 * n * ranks (the spikes
+ * every rank receives). A mismatch of the received data or a failed allocation stops every rank
+ * with a message and exit 1. (Before 2026-11-27 the exchange was an MPI_Allgather of the
+ * counts and an MPI_Allgatherv of all spikes, every interval; this program timed those two.)
  *
  * Usage: snn_allgather_bench [ITERS [WARMUP [N,N,...]]]   (defaults 1000, 100, 0,1,4,...,16384)
  */
@@ -16,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "snn/comm.h"
 
 static const long default_sizes[] = {0, 1, 4, 16, 64, 256, 1024, 4096, 16384};
 
@@ -43,18 +50,11 @@ static void die(int rank, const char *msg)
     exit(1);
 }
 
-/* One exchange as in src/comm.c: counts, displacements, then the payload. */
-static int exchange(int n, const uint64_t *send, int *counts, int *displs, uint64_t *recv, int size)
+/* One exchange: snn_comm_exchange of this rank's n spikes; 0 on success. */
+static int exchange(snn_comm *c, int n, const uint64_t *send, const uint64_t **got, size_t *n_got)
 {
-    if (MPI_Allgather(&n, 1, MPI_INT, counts, 1, MPI_INT, MPI_COMM_WORLD) != MPI_SUCCESS)
-        return 1;
-    int total = 0;
-    for (int r = 0; r < size; r++) {
-        displs[r] = total;
-        total += counts[r];
-    }
-    return MPI_Allgatherv(send, n, MPI_UINT64_T, recv, counts, displs, MPI_UINT64_T,
-                          MPI_COMM_WORLD) != MPI_SUCCESS;
+    snn_error err;
+    return snn_comm_exchange(c, SNN_OK, send, (size_t)n, NULL, got, n_got, &err) != SNN_OK;
 }
 
 int main(int argc, char **argv)
@@ -97,46 +97,51 @@ int main(int argc, char **argv)
     if ((double)n_max * size > (double)INT32_MAX)
         die(rank, "n * ranks exceeds MPI's int counts");
     uint64_t *send = malloc((size_t)(n_max > 0 ? n_max : 1) * sizeof *send);
-    uint64_t *recv = malloc((size_t)(n_max > 0 ? n_max : 1) * (size_t)size * sizeof *recv);
-    int *counts = malloc((size_t)size * sizeof *counts);
-    int *displs = malloc((size_t)size * sizeof *displs);
     double *times = malloc((size_t)iters * sizeof *times);
-    int ok = send && recv && counts && displs && times, all_ok;
+    int ok = send && times, all_ok;
     MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (!all_ok) {
-        free(send), free(recv), free(counts), free(displs), free(times);
+        free(send), free(times);
         die(rank, "out of memory");
     }
-    /* The packing of src/simulate.c: step offset << 32 | global id. */
+    /* The packing of src/simulate.c, step offset << 32 | global id: step 0, rank-major ids. */
     for (long i = 0; i < n_max; i++)
-        send[i] = ((uint64_t)(i % 8) << 32) | (uint64_t)(rank * n_max + i);
+        send[i] = snn_spike_pack(0, (uint32_t)(rank * n_max + i));
+    const long settle = 2 * SNN_COMM_BLOCK_WINDOW > warmup ? 2 * SNN_COMM_BLOCK_WINDOW : warmup;
 
     if (rank == 0)
         printf("ranks,n_per_rank,bytes_total,median_us,mean_us\n");
     int failed = 0;
     for (int s = 0; s < n_sizes && !failed; s++) {
         int n = (int)sizes[s];
-        /* One checked exchange first: rank r's element i is (i % 8) << 32 | (r * n_max + i). */
-        failed = exchange(n, send, counts, displs, recv, size);
-        int bad = failed;
+        snn_comm c;
+        snn_error err;
+        int bad = snn_comm_init(&c, MPI_COMM_WORLD, (size_t)n * (size_t)size, &err) != SNN_OK;
+        MPI_Allreduce(&bad, &failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+        if (failed)
+            break;
+        const uint64_t *got = NULL;
+        size_t n_got = 0;
+        for (long it = 0; it < settle && !failed; it++)
+            failed = exchange(&c, n, send, &got, &n_got);
+        /* One checked exchange: element r * n + i is rank r's spike i, r * n_max + i. */
+        bad = failed || exchange(&c, n, send, &got, &n_got) || n_got != (size_t)n * (size_t)size;
         for (int r = 0; r < size && !bad; r++)
             for (int i = 0; i < n && !bad; i++)
-                bad = counts[r] != n ||
-                      recv[(size_t)r * (size_t)n + (size_t)i] !=
-                          (((uint64_t)(i % 8) << 32) | (uint64_t)((long)r * n_max + i));
+                bad = got[(size_t)r * (size_t)n + (size_t)i] !=
+                      snn_spike_pack(0, (uint32_t)((long)r * n_max + i));
         MPI_Allreduce(&bad, &failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-        for (long it = 0; it < warmup && !failed; it++)
-            failed = exchange(n, send, counts, displs, recv, size);
         double sum = 0;
         for (long it = 0; it < iters && !failed; it++) {
             MPI_Barrier(MPI_COMM_WORLD);
             double t0 = MPI_Wtime();
-            failed = exchange(n, send, counts, displs, recv, size);
+            failed = exchange(&c, n, send, &got, &n_got);
             double dt = MPI_Wtime() - t0, dt_max = 0;
             MPI_Reduce(&dt, &dt_max, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
             times[it] = dt_max * 1e6;
             sum += times[it];
         }
+        snn_comm_free(&c);
         if (failed)
             break;
         if (rank == 0) {
@@ -147,7 +152,7 @@ int main(int argc, char **argv)
             fflush(stdout);
         }
     }
-    free(send), free(recv), free(counts), free(displs), free(times);
+    free(send), free(times);
     if (failed)
         die(rank, "an exchange failed or delivered wrong data");
     MPI_Finalize();

@@ -20,7 +20,12 @@ int snn_comm_init(snn_comm *c, MPI_Comm comm, size_t expected_spikes, snn_error 
     c->capacity = expected_spikes > 0 ? expected_spikes : 1;
     c->recv = malloc(c->capacity * sizeof *c->recv);
     c->scratch = malloc(c->capacity * sizeof *c->scratch);
-    if (!c->counts || !c->displs || !c->recv || !c->scratch) {
+    c->block_cap = snn_comm_block_cap(c->size);
+    c->block = c->block_cap;
+    c->window_left = SNN_COMM_BLOCK_WINDOW;
+    if (c->size > 1)
+        c->gather = malloc((size_t)c->size * (size_t)(1 + c->block_cap) * sizeof *c->gather);
+    if (!c->counts || !c->displs || !c->recv || !c->scratch || (c->size > 1 && !c->gather)) {
         snn_comm_free(c);
         return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate spike exchange buffers");
     }
@@ -33,8 +38,9 @@ void snn_comm_free(snn_comm *c)
     free(c->displs);
     free(c->recv);
     free(c->scratch);
+    free(c->gather);
     c->counts = c->displs = NULL;
-    c->recv = c->scratch = NULL;
+    c->recv = c->scratch = c->gather = NULL;
 }
 
 static int is_sorted(const uint64_t *x, size_t n)
@@ -43,6 +49,68 @@ static int is_sorted(const uint64_t *x, size_t n)
         if (x[i] < x[i - 1])
             return 0;
     return 1;
+}
+
+/* The first collective: every rank's block (its count code, then its first spikes, up to
+ * c->block; a failed rank sends none) to every rank; the codes into c->counts. */
+static int gather_blocks(snn_comm *c, int code, const uint64_t *local, size_t n_local)
+{
+    const int w = 1 + c->block;
+    size_t first = code == -1 ? 0 : n_local < (size_t)c->block ? n_local : (size_t)c->block;
+    c->send[0] = (uint64_t)(int64_t)code;
+    memcpy(c->send + 1, local, first * sizeof *local);
+    memset(c->send + 1 + first, 0, ((size_t)c->block - first) * sizeof *c->send);
+    if (MPI_Allgather(c->send, w, MPI_UINT64_T, c->gather, w, MPI_UINT64_T, c->comm) != MPI_SUCCESS)
+        return 0;
+    for (int r = 0; r < c->size; r++)
+        c->counts[r] = (int)(int64_t)c->gather[(size_t)r * (size_t)w];
+    return 1;
+}
+
+/* The block for the next intervals: at once as large as this interval's largest count (up to
+ * the cap); smaller only at the end of a window, to the largest count of it and the one before.
+ * A function of the counts alone, so the same on every rank. */
+static void adapt_block(snn_comm *c, int largest)
+{
+    if (largest > c->window_max)
+        c->window_max = largest;
+    if (largest > c->block)
+        c->block = largest < c->block_cap ? largest : c->block_cap;
+    if (--c->window_left == 0) {
+        int keep = c->window_max > c->prev_window_max ? c->window_max : c->prev_window_max;
+        c->block = keep < c->block_cap ? keep : c->block_cap;
+        c->prev_window_max = c->window_max;
+        c->window_max = 0;
+        c->window_left = SNN_COMM_BLOCK_WINDOW;
+    }
+}
+
+/* Every rank's spikes into c->recv at c->displs: the first ones from the blocks, the rest (of
+ * ranks with more than a block) by an MPI_Allgatherv. Overwrites c->counts and c->displs. */
+static int place_spikes(snn_comm *c, const uint64_t *local, size_t n_local, snn_error *err)
+{
+    const int b = c->block, w = 1 + b;
+    int second = 0, largest = 0;
+    for (int r = 0; r < c->size; r++) {
+        const int first = c->counts[r] < b ? c->counts[r] : b;
+        memcpy(c->recv + c->displs[r], c->gather + (size_t)r * (size_t)w + 1,
+               (size_t)first * sizeof *c->recv);
+        second |= c->counts[r] > b;
+        if (c->counts[r] > largest)
+            largest = c->counts[r];
+        c->displs[r] += first;
+        c->counts[r] -= first;
+    }
+    c->exchanges++;
+    if (second) {
+        const size_t first = n_local < (size_t)b ? n_local : (size_t)b;
+        c->second_gathers++;
+        if (MPI_Allgatherv(local + first, (int)(n_local - first), MPI_UINT64_T, c->recv, c->counts,
+                           c->displs, MPI_UINT64_T, c->comm) != MPI_SUCCESS)
+            return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgatherv failed");
+    }
+    adapt_block(c, largest);
+    return SNN_OK;
 }
 
 int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size_t n_local,
@@ -57,8 +125,9 @@ int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size
     int n = snn_comm_count_encode((int)n_local, local_status != SNN_OK, stop && *stop);
     if (c->size == 1)
         c->counts[0] = n;
-    else if (MPI_Allgather(&n, 1, MPI_INT, c->counts, 1, MPI_INT, c->comm) != MPI_SUCCESS)
-        return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgather of counts failed");
+    else if (!gather_blocks(c, n, local, n_local))
+        return snn_fail(err, SNN_ERR_MPI,
+                        "spike exchange: MPI_Allgather of the counts and first spikes failed");
     for (int r = 0; r < c->size; r++)
         if (c->counts[r] == -1)
             return snn_comm_agree(c, local_status, err);
@@ -69,7 +138,6 @@ int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size
     }
     if (stop)
         *stop = any_stop;
-    n = (int)n_local;
     size_t total = 0;
     for (int r = 0; r < c->size; r++) {
         if (total > (size_t)INT32_MAX)
@@ -97,11 +165,13 @@ int snn_comm_exchange(snn_comm *c, int local_status, const uint64_t *local, size
         if ((st = snn_comm_agree(c, st, err)) != SNN_OK)
             return st;
     }
-    if (c->size == 1) /* the gather of one rank is its own spikes */
+    if (c->size == 1) { /* the gather of one rank is its own spikes */
         memcpy(c->recv, local, total * sizeof *c->recv);
-    else if (MPI_Allgatherv(local, n, MPI_UINT64_T, c->recv, c->counts, c->displs, MPI_UINT64_T,
-                            c->comm) != MPI_SUCCESS)
-        return snn_fail(err, SNN_ERR_MPI, "spike exchange: MPI_Allgatherv failed");
+    } else {
+        int st = place_spikes(c, local, n_local, err);
+        if (st != SNN_OK)
+            return st;
+    }
     /* Ranks and threads hold interleaved slices of every population: sort into (step, global
      * id) order, which the delivery order and the spike file rely on (one rank with one thread
      * gathers them in that order already). */

@@ -16,6 +16,7 @@
 
 #include "snn/build_pieces.h"
 #include "snn/channel.h"
+#include "snn/comm.h"
 #include "snn/connect.h"
 #include "snn/network.h"
 #include "snn/real.h"
@@ -216,7 +217,8 @@ int snn_estimate_rank(const snn_model *m, int rank, int n_ranks, int n_threads, 
         out->build_peak_extra += extra_max + files;
     }
 
-    /* snn_comm_init: receive and sort buffers for n_neurons spikes, counts and displacements.
+    /* snn_comm_init: receive and sort buffers for n_neurons spikes, counts and displacements,
+     * the first collective's blocks.
      * snn_sim_start: the rank's spikes of one interval, step starts, population and gid per
      * received spike. Spike writer: the open file, and the spikes buffered up to its flush
      * threshold (plus one step's worth) at the assumed rate. */
@@ -225,11 +227,12 @@ int snn_estimate_rank(const snn_model *m, int rank, int n_ranks, int n_threads, 
     double buffered = (double)SNN_SPIKE_WRITER_FLUSH_DEFAULT + n_all;
     if (expected_spikes < buffered)
         buffered = expected_spikes;
-    out->exchange = 2.0 * n_all * sizeof(uint64_t) + 2.0 * sizeof(int) * n_ranks +
-                    (n_local > 0 ? n_local : 1) * (double)min_delay * sizeof(uint64_t) +
-                    ((double)min_delay + 1) * sizeof(size_t) +
-                    n_all * (sizeof(int) + sizeof(uint32_t)) + SNN_ESTIMATE_SPIKE_FILE +
-                    buffered * SNN_ESTIMATE_SPIKE_RECORD;
+    const double gather = n_ranks > 1 ? (double)n_ranks * (1 + snn_comm_block_cap(n_ranks)) : 0;
+    out->exchange =
+        2.0 * n_all * sizeof(uint64_t) + 2.0 * sizeof(int) * n_ranks + gather * sizeof(uint64_t) +
+        (n_local > 0 ? n_local : 1) * (double)min_delay * sizeof(uint64_t) +
+        ((double)min_delay + 1) * sizeof(size_t) + n_all * (sizeof(int) + sizeof(uint32_t)) +
+        SNN_ESTIMATE_SPIKE_FILE + buffered * SNN_ESTIMATE_SPIKE_RECORD;
     out->baseline = SNN_ESTIMATE_BASELINE;
     double run = out->synapses + out->exchange;
     out->total =

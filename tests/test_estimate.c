@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "snn/comm.h"
 #include "snn/config.h"
 #include "snn/estimate.h"
 #include "snn/network.h"
@@ -86,11 +87,14 @@ static double neuron_bytes(double n, double nc, double md, int n_pops, int n_pro
 
 /* The simulation buffers (without the spike file's measured part and buffered spikes), for N
  * neurons in all, n_local on this rank, minimum delay md, R ranks: the exchange's receive and
- * sort buffers, counts and displacements, the rank's spikes of an interval, step starts, and a
+ * sort buffers, counts and displacements, the first collective's blocks (16 words a rank up to
+ * 128 ranks), the rank's spikes of an interval, step starts, and a
  * population and a gid per received spike. */
 static double exchange_bytes(double N, double n_local, double md, int R)
 {
-    return 2 * N * 8 + 2.0 * sizeof(int) * R + n_local * md * 8 + (md + 1) * sizeof(size_t) + N * 8;
+    const double blocks = R > 1 ? R * (1 + SNN_COMM_BLOCK_MAX) * 8.0 : 0; /* R <= 128 */
+    return 2 * N * 8 + 2.0 * sizeof(int) * R + blocks + n_local * md * 8 +
+           (md + 1) * sizeof(size_t) + N * 8;
 }
 
 /* fixed_indegree A(10) -> B(6), K = 4, constant weight and delay, on rank 1 of 2, one thread:
