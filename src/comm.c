@@ -67,20 +67,26 @@ static int gather_blocks(snn_comm *c, int code, const uint64_t *local, size_t n_
     return 1;
 }
 
-/* The block for the next intervals: at once as large as this interval's largest count (up to
- * the cap); smaller only at the end of a window, to the largest count of it and the one before.
- * A function of the counts alone, so the same on every rank. */
+/* The block for the next intervals, from the largest count per rank of each interval. An
+ * interval that fits in the largest block makes the block at once as large as it needs; at
+ * the end of a window the block becomes the largest such count of this window and the one
+ * before, or 0 if most of this window's intervals did not fit (then the blocks would only add
+ * bytes to an exchange that needs both collectives anyway). A function of the counts alone, so
+ * the same on every rank. */
 static void adapt_block(snn_comm *c, int largest)
 {
-    if (largest > c->window_max)
-        c->window_max = largest;
-    if (largest > c->block)
-        c->block = largest < c->block_cap ? largest : c->block_cap;
+    if (largest <= c->block_cap) {
+        c->window_fits++;
+        if (largest > c->window_max)
+            c->window_max = largest;
+        if (largest > c->block)
+            c->block = largest;
+    }
     if (--c->window_left == 0) {
-        int keep = c->window_max > c->prev_window_max ? c->window_max : c->prev_window_max;
-        c->block = keep < c->block_cap ? keep : c->block_cap;
+        const int keep = c->window_max > c->prev_window_max ? c->window_max : c->prev_window_max;
+        c->block = 2 * c->window_fits >= SNN_COMM_BLOCK_WINDOW ? keep : 0;
         c->prev_window_max = c->window_max;
-        c->window_max = 0;
+        c->window_max = c->window_fits = 0;
         c->window_left = SNN_COMM_BLOCK_WINDOW;
     }
 }

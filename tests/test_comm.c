@@ -6,7 +6,7 @@
  * of them, over sequences of intervals with no spikes, a few, bursts beyond the block that
  * rides with the counts (a second collective) and bursts beyond the largest block; that the
  * block is the same on every rank, grows at once and shrinks only when two whole windows were
- * quiet; that the
+ * quiet, and is 0 after a window in which no interval fitted in the largest block; that the
  * second collective runs exactly when some rank has more spikes than the block; and that a
  * failure or a stop request on one rank reaches every rank with the data of that interval.
  *
@@ -173,7 +173,9 @@ static void test_block_follows_the_counts(void **state)
     snn_error err;
     assert_int_equal(snn_comm_init(&c, MPI_COMM_WORLD, 8, &err), SNN_OK);
     const int cap = snn_comm_block_cap(size);
-    assert_int_equal(cap, size <= 128 ? SNN_COMM_BLOCK_MAX : 4096 / size - 1);
+    assert_int_equal(cap, size <= 256 ? SNN_COMM_BLOCK_MAX : 4096 / size - 1);
+    assert_int_equal(snn_comm_block_cap(256), SNN_COMM_BLOCK_MAX);
+    assert_int_equal(snn_comm_block_cap(512), 7);
     assert_int_equal(snn_comm_block_cap(4096), 0);
     assert_int_equal(snn_comm_block_cap(1024), 3);
     assert_int_equal(c.block_cap, cap);
@@ -203,6 +205,23 @@ static void test_block_follows_the_counts(void **state)
         mine[0] = snn_spike_pack(0, (uint32_t)rank);
         assert_int_equal(snn_comm_exchange(&c, SNN_OK, mine, 1, NULL, &got, &n_got, &err), SNN_OK);
     }
+    assert_int_equal(c.block, cap < 1 ? cap : 1);
+    /* A window in which every interval has more spikes on the last rank than the largest block:
+     * the blocks go (the counts travel alone); one interval that fits brings them back. */
+    const size_t over = (size_t)cap + 1;
+    for (int i = 0; i < SNN_COMM_BLOCK_WINDOW; i++) {
+        size_t k = rank == size - 1 ? over : 0;
+        for (size_t j = 0; j < k; j++)
+            mine[j] = snn_spike_pack(0, (uint32_t)(rank + size * (int)j));
+        assert_int_equal(snn_comm_exchange(&c, SNN_OK, mine, k, NULL, &got, &n_got, &err), SNN_OK);
+        assert_int_equal(n_got, over);
+    }
+    assert_int_equal(c.block, 0);
+    const uint64_t seconds = c.second_gathers;
+    mine[0] = snn_spike_pack(0, (uint32_t)rank);
+    size_t k = rank == 0 ? 1 : 0;
+    assert_int_equal(snn_comm_exchange(&c, SNN_OK, mine, k, NULL, &got, &n_got, &err), SNN_OK);
+    assert_int_equal(c.second_gathers, seconds + 1); /* the block was 0 */
     assert_int_equal(c.block, cap < 1 ? cap : 1);
     snn_comm_free(&c);
 }

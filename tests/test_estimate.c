@@ -88,11 +88,11 @@ static double neuron_bytes(double n, double nc, double md, int n_pops, int n_pro
 /* The simulation buffers (without the spike file's measured part and buffered spikes), for N
  * neurons in all, n_local on this rank, minimum delay md, R ranks: the exchange's receive and
  * sort buffers, counts and displacements, the first collective's blocks (16 words a rank up to
- * 128 ranks), the rank's spikes of an interval, step starts, and a
+ * 256 ranks), the rank's spikes of an interval, step starts, and a
  * population and a gid per received spike. */
 static double exchange_bytes(double N, double n_local, double md, int R)
 {
-    const double blocks = R > 1 ? R * (1 + SNN_COMM_BLOCK_MAX) * 8.0 : 0; /* R <= 128 */
+    const double blocks = R > 1 ? R * (1 + SNN_COMM_BLOCK_MAX) * 8.0 : 0; /* R <= 256 */
     return 2 * N * 8 + 2.0 * sizeof(int) * R + blocks + n_local * md * 8 +
            (md + 1) * sizeof(size_t) + N * 8;
 }

@@ -7,8 +7,9 @@
  * and its first `block` spikes; only an interval in which some rank has more than that needs
  * a second collective, an MPI_Allgatherv of the rest. `block` follows the largest count per rank
  * of the last 64-128 intervals (the same on every rank: all see the same counts), up to
- * SNN_COMM_BLOCK_MAX and to SNN_COMM_GATHER_BYTES per gather on many ranks. Then a radix sort
- * of the ranks' and threads' runs (spike_sort.h).
+ * SNN_COMM_BLOCK_MAX and to SNN_COMM_GATHER_BYTES per gather on many ranks, and is 0 while most
+ * intervals need the second collective anyway. Then a radix sort of the ranks' and threads'
+ * runs (spike_sort.h).
  * A rank's count in that exchange also carries its state: -1 says it failed, -2 - n that it has
  * n spikes and asks every rank to stop after this interval (a signal, see signals.h), so neither
  * needs a collective of its own.
@@ -46,10 +47,11 @@ typedef struct {
     uint64_t *scratch;    /* [capacity]: the sort's second buffer (spike_sort.h) */
     size_t capacity;      /* grown when an interval brings more */
     uint64_t *gather;     /* [size * (1 + block_cap)]: the first collective's blocks */
-    uint64_t send[1 + SNN_COMM_BLOCK_MAX];        /* this rank's block: count, first spikes */
-    int block, block_cap;                         /* spikes per rank in a block now, and at most */
-    int window_max, prev_window_max, window_left; /* largest counts of this and the last window */
-    uint64_t exchanges, second_gathers; /* intervals exchanged, and those that needed two */
+    uint64_t send[1 + SNN_COMM_BLOCK_MAX]; /* this rank's block: count, first spikes */
+    int block, block_cap;                  /* spikes per rank in a block now, and at most */
+    int window_max, prev_window_max;       /* largest fitting counts of this and the last window */
+    int window_fits, window_left;          /* intervals of this window that fitted, and to come */
+    uint64_t exchanges, second_gathers;    /* intervals exchanged, and those that needed two */
 } snn_comm;
 
 /* expected_spikes sizes the receive buffer; it grows (outside the common path) when needed. */
