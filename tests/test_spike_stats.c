@@ -106,20 +106,32 @@ static void test_anticorrelated(void **state)
 /* Every neuron's counts, found by the sample lookup among all the network's spikes of a step
  * (ascending ids, most of them outside the sample): the statistics of population B's sample
  * against the same formulas evaluated here from the pattern that made the spikes. */
-static int fires(uint32_t gid, uint64_t step)
+static int fires_dense(uint32_t gid, uint64_t step)
 {
     return (gid * 7u + (uint32_t)(step * step)) % 5u < 2u;
 }
 
-static void check_lookup(int sample)
+/* About one neuron in 32 per step, scattered: fewer than one in 8 of a bin's counts are
+ * non-zero, so close_bin adds only the pairs of neurons with spikes (the other pattern's bins
+ * take its dense rows). */
+static int fires_sparse(uint32_t gid, uint64_t step)
+{
+    uint64_t x = (uint64_t)gid * 0x9e3779b97f4a7c15u ^ step * 0xc2b2ae3d27d4eb4fu;
+    x ^= x >> 31;
+    x *= 0xbf58476d1ce4e5b9u;
+    return (x >> 40) % 32u == 0;
+}
+
+static void check_lookup(int sample, int (*fires)(uint32_t, uint64_t), uint64_t n_steps)
 {
     snn_model m;
     snn_population pops[3];
     make_model(&m, pops, 3);
+    m.run.n_steps = n_steps;
     snn_spike_stats *s;
     snn_error err;
     assert_int_equal(snn_spike_stats_create(&s, &m, sample, 1, &err), SNN_OK);
-    for (uint64_t step = 1; step <= 7; step++) {
+    for (uint64_t step = 1; step <= n_steps; step++) {
         uint32_t g[205];
         size_t n = 0;
         for (uint32_t gid = 0; gid < 205; gid++)
@@ -131,12 +143,12 @@ static void check_lookup(int sample)
     const snn_spike_stats_pop *b = snn_spike_stats_get(s, 1);
     const int ns = b->n_sample;
     assert_int_equal(ns, sample < 200 ? sample : 200);
-    const double nb = 7;
+    const double nb = (double)n_steps;
     double sx[200], v[200], fano = 0, corr = 0;
     int n_fano = 0, n_pairs = 0;
     for (int i = 0; i < ns; i++) {
         double x = 0, xx = 0;
-        for (uint64_t step = 1; step <= 7; step++) {
+        for (uint64_t step = 1; step <= n_steps; step++) {
             const int c = fires(b->gids[i], step); /* the neuron's count in this bin */
             x += c;
             xx += c * c;
@@ -153,7 +165,7 @@ static void check_lookup(int sample)
             if (!(v[i] > 0 && v[j] > 0))
                 continue;
             double xy = 0;
-            for (uint64_t step = 1; step <= 7; step++)
+            for (uint64_t step = 1; step <= n_steps; step++)
                 xy += fires(b->gids[i], step) * fires(b->gids[j], step);
             corr += (nb * xy - sx[i] * sx[j]) / sqrt(v[i] * v[j]);
             n_pairs++;
@@ -168,12 +180,14 @@ static void check_lookup(int sample)
 }
 
 /* A sample of 100 of B's 200 neurons, and every neuron of every population (whole 64-bit
- * words of the lookup's bitmap set). */
+ * words of the lookup's bitmap set); dense and sparse bins. */
 static void test_lookup_all_spikes(void **state)
 {
     (void)state;
-    check_lookup(100);
-    check_lookup(1000);
+    check_lookup(100, fires_dense, 7);
+    check_lookup(1000, fires_dense, 7);
+    check_lookup(100, fires_sparse, 400);
+    check_lookup(1000, fires_sparse, 400);
 }
 
 static void test_sample(void **state)
