@@ -73,16 +73,30 @@ static int same_everywhere(long v)
     return lo == hi;
 }
 
+/* This rank, the number of ranks, and an exchange over all of them. */
+static void open_comm(snn_comm *c, int *rank, int *size)
+{
+    snn_error err;
+    MPI_Comm_rank(MPI_COMM_WORLD, rank);
+    MPI_Comm_size(MPI_COMM_WORLD, size);
+    assert_int_equal(snn_comm_init(c, MPI_COMM_WORLD, 8, &err), SNN_OK);
+}
+
+/* n spikes of this rank in step 0: ids rank, rank + size, ... */
+static void own_spikes(uint64_t *mine, size_t n, int rank, int size)
+{
+    for (size_t j = 0; j < n; j++)
+        mine[j] = snn_spike_pack(0, (uint32_t)(rank + size * (int)j));
+}
+
 /* Exchanges intervals [0, n) of a pattern and checks every one; returns on every rank whether
  * any rank saw a difference (so that all ranks take the same collective path). */
 static void run_pattern(count_fn count, int n_intervals)
 {
     int rank, size;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
     snn_comm c;
     snn_error err;
-    assert_int_equal(snn_comm_init(&c, MPI_COMM_WORLD, 8, &err), SNN_OK);
+    open_comm(&c, &rank, &size);
     uint64_t mine[MAX_SPIKES];
     uint64_t *want = malloc((size_t)size * MAX_SPIKES * sizeof *want);
     assert_non_null(want);
@@ -165,13 +179,13 @@ static void test_block_follows_the_counts(void **state)
 {
     (void)state;
     int rank, size;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    if (size == 1)
-        skip(); /* one rank gathers nothing */
     snn_comm c;
     snn_error err;
-    assert_int_equal(snn_comm_init(&c, MPI_COMM_WORLD, 8, &err), SNN_OK);
+    open_comm(&c, &rank, &size);
+    if (size == 1) {
+        snn_comm_free(&c);
+        skip(); /* one rank gathers nothing */
+    }
     const int cap = snn_comm_block_cap(size);
     assert_int_equal(cap, size <= 256 ? SNN_COMM_BLOCK_MAX : 4096 / size - 1);
     assert_int_equal(snn_comm_block_cap(256), SNN_COMM_BLOCK_MAX);
@@ -193,8 +207,7 @@ static void test_block_follows_the_counts(void **state)
     assert_int_equal(c.block, cap < 1 ? cap : 1);
     /* A burst of 5 on the last rank: the block is 5 (or the cap) from the next interval on. */
     size_t n = rank == size - 1 ? 5 : 0;
-    for (size_t j = 0; j < n; j++)
-        mine[j] = snn_spike_pack(0, (uint32_t)(rank + size * (int)j));
+    own_spikes(mine, n, rank, size);
     assert_int_equal(snn_comm_exchange(&c, SNN_OK, mine, n, NULL, &got, &n_got, &err), SNN_OK);
     assert_int_equal(n_got, 5);
     assert_int_equal(c.block, cap < 5 ? cap : 5);
@@ -211,8 +224,7 @@ static void test_block_follows_the_counts(void **state)
     const size_t over = (size_t)cap + 1;
     for (int i = 0; i < SNN_COMM_BLOCK_WINDOW; i++) {
         size_t k = rank == size - 1 ? over : 0;
-        for (size_t j = 0; j < k; j++)
-            mine[j] = snn_spike_pack(0, (uint32_t)(rank + size * (int)j));
+        own_spikes(mine, k, rank, size);
         assert_int_equal(snn_comm_exchange(&c, SNN_OK, mine, k, NULL, &got, &n_got, &err), SNN_OK);
         assert_int_equal(n_got, over);
     }
@@ -232,11 +244,9 @@ static void test_failure_reaches_every_rank(void **state)
 {
     (void)state;
     int rank, size;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
     snn_comm c;
     snn_error err;
-    assert_int_equal(snn_comm_init(&c, MPI_COMM_WORLD, 8, &err), SNN_OK);
+    open_comm(&c, &rank, &size);
     uint64_t mine[3] = {snn_spike_pack(0, (uint32_t)rank), snn_spike_pack(1, (uint32_t)rank),
                         snn_spike_pack(2, (uint32_t)rank)};
     const uint64_t *got;
@@ -262,15 +272,12 @@ static void test_stop_reaches_every_rank(void **state)
 {
     (void)state;
     int rank, size;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
     snn_comm c;
     snn_error err;
-    assert_int_equal(snn_comm_init(&c, MPI_COMM_WORLD, 8, &err), SNN_OK);
+    open_comm(&c, &rank, &size);
     uint64_t mine[MAX_SPIKES];
     const size_t n = rank == 0 ? SNN_COMM_BLOCK_MAX + 3 : 1;
-    for (size_t j = 0; j < n; j++)
-        mine[j] = snn_spike_pack(0, (uint32_t)(rank + size * (int)j));
+    own_spikes(mine, n, rank, size);
     const uint64_t *got;
     size_t n_got;
     int stop = rank == 0;
