@@ -118,14 +118,15 @@ static inline int is_rare(snn_real Vn, snn_real V_th)
 static inline uint32_t rare_neurons(const snn_real *restrict v, snn_real V_th, uint32_t len,
                                     uint32_t *restrict idx)
 {
+    unsigned char flag[UPDATE_CHUNK + 8];
     uint32_t n_flagged = 0;
-    for (uint32_t j = 0; j < len; j++)
-        n_flagged += (uint32_t)is_rare(v[j], V_th);
+    for (uint32_t j = 0; j < len; j++) {
+        const unsigned char f = (unsigned char)is_rare(v[j], V_th);
+        flag[j] = f;
+        n_flagged += f;
+    }
     if (!n_flagged)
         return 0;
-    unsigned char flag[UPDATE_CHUNK + 8];
-    for (uint32_t j = 0; j < len; j++)
-        flag[j] = (unsigned char)is_rare(v[j], V_th);
     for (uint32_t j = len; j % 8 != 0; j++)
         flag[j] = 0;
     uint32_t n = 0;
