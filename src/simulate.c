@@ -112,9 +112,9 @@ static inline int is_rare(snn_real Vn, snn_real V_th)
 }
 
 /* The neurons j < len whose v[j] reached V_th or is NaN or inf (the rare cases a neuron's
- * update must look at), ascending, into idx; returns how many. A vectorisable pass counts them
- * (most chunks of a large network have none); if there are any, another flags them (bytes of 0
- * or 1) and the flags are read 8 at a time, each set one found by its bit position. */
+ * update must look at), ascending, into idx; returns how many. One vectorisable pass flags them
+ * (bytes of 0 or 1) and counts them; if there are any (most chunks of a large network have
+ * none), the flags are read 8 at a time, each set one found by its bit position. */
 static inline uint32_t rare_neurons(const snn_real *restrict v, snn_real V_th, uint32_t len,
                                     uint32_t *restrict idx)
 {
