@@ -107,7 +107,6 @@ static int place_spikes(snn_comm *c, const uint64_t *local, size_t n_local, snn_
         c->displs[r] += first;
         c->counts[r] -= first;
     }
-    c->exchanges++;
     if (second) {
         const size_t first = n_local < (size_t)b ? n_local : (size_t)b;
         c->second_gathers++;

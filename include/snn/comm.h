@@ -51,7 +51,7 @@ typedef struct {
     int block, block_cap;                  /* spikes per rank in a block now, and at most */
     int window_max, prev_window_max;       /* largest fitting counts of this and the last window */
     int window_fits, window_left;          /* intervals of this window that fitted, and to come */
-    uint64_t exchanges, second_gathers;    /* intervals exchanged, and those that needed two */
+    uint64_t second_gathers;               /* intervals that needed the second collective */
 } snn_comm;
 
 /* expected_spikes sizes the receive buffer; it grows (outside the common path) when needed. */
