@@ -402,20 +402,10 @@ static int ck_file_init(ck_file *c, const char *path, snn_network *net, uint64_t
         c->len[p] = r.end - r.begin;
         c->n_local += c->len[p];
     }
-    c->dxpl = H5Pcreate(H5P_DATASET_XFER);
-    if (c->dxpl < 0 || H5Pset_dxpl_mpio(c->dxpl, H5FD_MPIO_COLLECTIVE) < 0)
+    c->dxpl = snn_h5_mpio_transfer();
+    if (c->dxpl < 0)
         return ck_h5_fail(err, SNN_ERR_IO, path, "cannot make a transfer property list");
     return SNN_OK;
-}
-
-static hid_t ck_fapl(MPI_Comm comm)
-{
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl >= 0 && H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) < 0) {
-        H5Pclose(fapl);
-        return -1;
-    }
-    return fapl;
 }
 
 /* ---- writing ------------------------------------------------------------------------------ */
@@ -476,7 +466,7 @@ int snn_checkpoint_write(const char *path, const snn_sim *s, uint64_t config_has
         ck_file_free(&c);
         return rc;
     }
-    hid_t fapl = ck_fapl(comm->comm), fcpl = H5Pcreate(H5P_FILE_CREATE);
+    hid_t fapl = snn_h5_mpio_access(comm->comm), fcpl = H5Pcreate(H5P_FILE_CREATE);
     if (fapl < 0 || fcpl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0)
         rc = ck_h5_fail(err, SNN_ERR_IO, partial, "cannot make file property lists");
     if (rc == SNN_OK) {
@@ -622,7 +612,7 @@ static int ck_open(const char *path, snn_comm *comm, hid_t *file, snn_error *err
         return rc;
     /* The spike writer turns HDF5's printing off too, but a restart may fail before it opens. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t fapl = ck_fapl(comm->comm);
+    hid_t fapl = snn_h5_mpio_access(comm->comm);
     if (fapl < 0)
         rc = ck_h5_fail(err, SNN_ERR_IO, path, "cannot make a file access property list");
     if (rc == SNN_OK) {

@@ -134,16 +134,37 @@ static int single_rank(MPI_Comm comm)
     return MPI_Comm_size(comm, &size) == MPI_SUCCESS && size == 1;
 }
 
+hid_t snn_h5_mpio_access(MPI_Comm comm)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl >= 0 && H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) < 0) {
+        H5Pclose(fapl);
+        return -1;
+    }
+    return fapl;
+}
+
+hid_t snn_h5_mpio_transfer(void)
+{
+    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    if (dxpl >= 0 && H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0) {
+        H5Pclose(dxpl);
+        return -1;
+    }
+    return dxpl;
+}
+
 hid_t snn_h5_file_access(MPI_Comm comm)
 {
+    if (!single_rank(comm))
+        return snn_h5_mpio_access(comm);
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl < 0)
         return -1;
-    herr_t e =
-        single_rank(comm) ? H5Pset_fapl_sec2(fapl) : H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    herr_t e = H5Pset_fapl_sec2(fapl);
 #if H5_VERSION_GE(1, 10, 7)
-    /* The POSIX driver locks the file (flock), MPI-IO does not: where the file system refuses
-     * locks (some Lustre and NFS mounts), go on without one rather than fail. */
+    /* The POSIX driver locks the file (flock): where the file system refuses locks (some
+     * Lustre and NFS mounts), go on without one rather than fail. */
     if (e >= 0)
         e = H5Pset_file_locking(fapl, 1, 1);
 #endif
@@ -156,12 +177,7 @@ hid_t snn_h5_file_access(MPI_Comm comm)
 
 hid_t snn_h5_transfer(MPI_Comm comm)
 {
-    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
-    if (dxpl >= 0 && !single_rank(comm) && H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0) {
-        H5Pclose(dxpl);
-        return -1;
-    }
-    return dxpl;
+    return single_rank(comm) ? H5Pcreate(H5P_DATASET_XFER) : snn_h5_mpio_transfer();
 }
 
 hid_t snn_h5_no_chunk_cache(void)

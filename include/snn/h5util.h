@@ -32,6 +32,13 @@ int snn_h5_attr_read_string(hid_t obj, const char *name, char *buf, size_t len);
 /* Does link `path` exist below loc (every component checked)? */
 int snn_h5_exists(hid_t loc, const char *path);
 
+/* MPI-IO file access over comm, whatever its size (the checkpoint, whose data sets' late
+ * allocation the POSIX driver would honour and MPI-IO does not). -1 on failure; H5Pclose it. */
+hid_t snn_h5_mpio_access(MPI_Comm comm);
+
+/* A collective MPI-IO transfer property list. -1 on failure; H5Pclose it. */
+hid_t snn_h5_mpio_transfer(void);
+
 /* File access for a file that every rank of comm creates or opens together: MPI-IO when comm
  * has several ranks; on one rank the POSIX driver, which writes the same bytes with a fraction
  * of the system calls (it gathers the small metadata writes that MPI-IO issues one by one) and
