@@ -377,6 +377,21 @@ static int spw_close_file(snn_spike_writer *w, snn_error *err)
 }
 
 static void spw_source_free(snn_spike_writer *w);
+static int spw_grow(spw_pop *p, size_t need);
+
+/* The first SNN_SPIKE_WRITER_PRESIZE spikes' buffers, population i's share of them, written
+ * once so that their pages are there before the step loop. -1 if out of memory. */
+static int spw_presize(spw_pop *p, uint64_t n_neurons)
+{
+    const size_t share =
+        (size_t)(((uint64_t)SNN_SPIKE_WRITER_PRESIZE * p->size + (n_neurons ? n_neurons - 1 : 0)) /
+                 (n_neurons ? n_neurons : 1));
+    if (spw_grow(p, share) != 0)
+        return -1;
+    memset(p->t, 0, p->cap * sizeof *p->t);
+    memset(p->id, 0, p->cap * sizeof *p->id);
+    return 0;
+}
 
 static void spw_free(snn_spike_writer *w)
 {
@@ -476,6 +491,8 @@ int snn_spike_writer_open(snn_spike_writer **wp, MPI_Comm comm, const char *path
         snprintf(w->pops[i].name, sizeof w->pops[i].name, "%s", m->pops[i].name);
         w->pops[i].offset = m->pops[i].offset;
         w->pops[i].size = m->pops[i].size;
+        if (spw_presize(&w->pops[i], w->n_neurons) != 0)
+            rc = snn_fail(err, SNN_ERR_NOMEM, "%s: out of memory for the spike buffers", path);
     }
     if (rc == SNN_OK && w->rank == 0)
         rc = spw_check_dir(w, err);

@@ -86,6 +86,12 @@ int snn_spike_writer_replay_finish(snn_spike_writer *w, uint64_t step, snn_error
  * has spikes. Every rank must set the same value (the writes are collective). For tests and tuning.
  */
 #define SNN_SPIKE_WRITER_FLUSH_DEFAULT ((size_t)1 << 20)
+
+/* Spikes the buffers hold from the start: each population's share by size, rounded up to 1024
+ * times a power of two, allocated and touched when the writer opens, so that a run with fewer
+ * spikes allocates nothing and takes no page fault in its step loop (16 bytes a spike, so 128
+ * to 256 KiB in all; beyond it a population's buffer doubles). */
+#define SNN_SPIKE_WRITER_PRESIZE ((size_t)1 << 13)
 void snn_spike_writer_set_flush_threshold(snn_spike_writer *w, size_t n_spikes);
 
 #endif
