@@ -20,7 +20,7 @@ import sys
 COLUMNS = ["workload", "ranks", "threads", "rep", "build_s", "simulate_s", "rtf", "update_s",
            "exchange_s", "delivery_s", "output_s", "synapse_events_per_s", "bytes_per_synapse",
            "peak_mb_per_rank", "peak_mb_total", "spikes", "synapses", "synapse_events",
-           "neurons", "steps", "model_ms", "wall_s", "load", "output_close_s"]
+           "neurons", "steps", "model_ms", "wall_s", "load", "output_close_s", "loop_faults"]
 
 # workload: (what, NEST 3.9 here, target)
 NEST = {
@@ -51,7 +51,8 @@ def row(csv_path, summary_path, workload, ranks, threads, rep, wall_s, load):
          "peak_mb_total": mem["peak_all_ranks"], "spikes": s["spikes"],
          "synapses": int(s["synapses"]), "synapse_events": int(s["synapse_events"]),
          "neurons": s["neurons"], "steps": s["steps"], "model_ms": s["duration_ms"],
-         "wall_s": float(wall_s), "load": float(load), "output_close_s": t["output_close"]}
+         "wall_s": float(wall_s), "load": float(load), "output_close_s": t["output_close"],
+         "loop_faults": s["page_faults"]["step_loop"]}
     new = not os.path.exists(csv_path) or os.path.getsize(csv_path) == 0
     with open(csv_path, "a", newline="") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS)

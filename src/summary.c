@@ -192,6 +192,10 @@ static void write_json(const snn_summary *s, FILE *f)
     json_key_number(f, "    ", "peak_per_rank", s->peak_mb, 0);
     json_key_number(f, "    ", "peak_all_ranks", s->peak_mb_total, 1);
     fputs("  },\n", f);
+    fputs("  \"page_faults\": {\n", f);
+    json_key_number(f, "    ", "step_loop", s->loop_faults, 0);
+    json_key_number(f, "    ", "closing", s->close_faults, 1);
+    fputs("  },\n", f);
     json_key_number(f, "  ", "bytes_per_synapse",
                     s->synapses > 0 ? s->peak_mb_total * 1048576.0 / s->synapses : NAN, 0);
     fputs("  \"spike_file\": ", f);

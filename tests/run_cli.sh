@@ -63,7 +63,7 @@ grep -Eq '^E +400 +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.-]+$' "$WORK/full.out
     fail "summary table lacks the Fano and correlation columns"
 for key in snn_mpi precision config ranks threads seed steps dt_ms duration_ms neurons synapses \
     spikes populations spike_count_stats overrides time_s real_time_factor synapse_events \
-    synapse_events_per_s memory_mb bytes_per_synapse spike_file; do
+    synapse_events_per_s memory_mb page_faults bytes_per_synapse spike_file; do
     json "$WORK/full.json" "'$key' in d" | grep -q True || fail "summary JSON lacks \"$key\""
 done
 for key in name neurons spikes rate_hz cv_isi cv_isi_neurons fano_factor fano_neurons \
@@ -90,6 +90,11 @@ json "$WORK/full.json" "0 < d['time_s']['output_close'] <= d['time_s']['output']
     fail "time_s.output_close is not within output: $(json "$WORK/full.json" "d['time_s']")"
 grep -Eq '^time \(s, max over ranks\): .* output [0-9.]+ \(closing the files [0-9.]+\) \| simulate' \
     "$WORK/full.out" || fail "summary line lacks the files' closing time: $(grep '^time' "$WORK/full.out")"
+# The step loop allocates nothing and its buffers are touched before it: a few minor page faults
+# per rank at most (70 on rank 0 when the spike buffers grew and the recorder's windows
+# were first touched in the loop), counted by getrusage around it (not a timing).
+json "$WORK/full.json" "d['page_faults']['step_loop'] < 10 and d['page_faults']['closing'] >= 0" |
+    grep -q True || fail "page faults in the step loop: $(json "$WORK/full.json" "d['page_faults']")"
 # bench/summary_csv.py reads the same JSON (labelled 1x1, which its 1-rank status line wants):
 # one CSV row, then the table with the closing time.
 "$PY" "$SRC/bench/summary_csv.py" row "$WORK/bench.csv" "$WORK/full.json" tutorial 1 1 1 0.5 0.1

@@ -25,7 +25,11 @@ typedef struct {
     double synapse_events; /* synapses reached by delivered spikes, all ranks */
     /* seconds, max over ranks */
     double build, update, exchange, deliver, output;
-    double output_close;  /* the part of output spent finishing and closing the files */
+    double output_close; /* the part of output spent finishing and closing the files */
+    /* minor page faults (max over ranks) in the step loop and in closing the files: the loop
+     * allocates nothing, so these stay near 0 (first touches of memory, and a fault costs
+     * 10-14 us on some virtual machines) */
+    double loop_faults, close_faults;
     double estimate_mb;   /* memory estimate per rank, max */
     double peak_mb;       /* peak resident memory per rank, max */
     double peak_mb_total; /* sum over ranks */
