@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snn/pages.h"
 #include "snn/rng.h"
 
 #define NONE UINT64_MAX
@@ -97,7 +98,7 @@ static int grow(snn_edge_list *l, size_t need, snn_error *err)
                             need);
         cap *= 2;
     }
-    snn_edge *e = realloc(l->e, cap * sizeof *e);
+    snn_edge *e = snn_pages_realloc(l->e, cap * sizeof *e, l->cap * sizeof *e);
     if (!e)
         return snn_fail(err, SNN_ERR_NOMEM,
                         "connect: cannot grow the edge list to %zu synapses (%.1f MiB)", cap,
@@ -155,17 +156,19 @@ static uint64_t diag_count(const gen *g, uint64_t lo, uint64_t hi)
 
 /* ---- distinct draws ------------------------------------------------------------------------ */
 
+/* At least `need` draws in *p. Grown to twice the need: the leaves' needs vary a little from
+ * leaf to leaf, and each growth by the exact need moved megabytes into fresh pages. */
 static int scratch(uint64_t **p, size_t *cap, size_t need, snn_error *err)
 {
     if (need <= *cap)
         return SNN_OK;
-    if (need > SIZE_MAX / sizeof **p)
+    if (need > SIZE_MAX / 2 / sizeof **p)
         return snn_fail(err, SNN_ERR_NOMEM, "connect: %zu scratch draws overflow", need);
-    uint64_t *q = realloc(*p, need * sizeof *q);
+    uint64_t *q = snn_pages_realloc(*p, 2 * need * sizeof *q, *cap * sizeof *q);
     if (!q)
         return snn_fail(err, SNN_ERR_NOMEM, "connect: cannot allocate %zu scratch draws", need);
     *p = q;
-    *cap = need;
+    *cap = 2 * need;
     return SNN_OK;
 }
 

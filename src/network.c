@@ -128,7 +128,7 @@ static int build_projection(snn_network *net, snn_thread_state *ts, int p, int t
     uint64_t cap = pr->post_size ? pr->pre_size * pr->outdegree / pr->post_size * n_owned_posts : 0;
     cap = cap + cap / 8 + 64;
     uint64_t n_syn = 0;
-    sy->target = malloc(cap * sizeof *sy->target);
+    sy->target = snn_pages_malloc(cap * sizeof *sy->target);
     if (!sy->target) {
         status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot allocate %llu synapses",
                           pr->name, (unsigned long long)cap);
@@ -142,7 +142,7 @@ static int build_projection(snn_network *net, snn_thread_state *ts, int p, int t
                                                      pr->outdegree, ranges, n_own, scratch);
         if (n_syn + k > cap) {
             uint64_t ncap = (n_syn + k) * 3 / 2;
-            uint32_t *nt = realloc(sy->target, ncap * sizeof *nt);
+            uint32_t *nt = snn_pages_realloc(sy->target, ncap * sizeof *nt, cap * sizeof *nt);
             if (!nt) {
                 status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot grow to %llu synapses",
                                   pr->name, (unsigned long long)ncap);
@@ -333,7 +333,7 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
     }
     if (!fe && n_own > 0) {
         size_t cap = snn_build_piece_capacity(pr, owned_posts);
-        list.e = malloc(cap * sizeof *list.e);
+        list.e = snn_pages_malloc(cap * sizeof *list.e);
         if (!list.e) {
             status = snn_fail(err, SNN_ERR_NOMEM,
                               "projection %s: cannot allocate an edge list of %zu synapses",
@@ -387,13 +387,13 @@ static int build_projection_generic(snn_network *net, snn_thread_state *ts, int 
     for (uint64_t i = 0; i < pr->pre_size; i++)
         sy->row[i + 1] += sy->row[i];
     uint64_t n = sy->row[pr->pre_size];
-    sy->target = malloc((n > 0 ? n : 1) * sizeof *sy->target);
+    sy->target = snn_pages_malloc((n > 0 ? n : 1) * sizeof *sy->target);
     if (need_keys)
-        keys = malloc((n > 0 ? n : 1) * sizeof *keys);
+        keys = snn_pages_malloc((n > 0 ? n : 1) * sizeof *keys);
     if (per_w)
-        sy->weight = malloc((n > 0 ? n : 1) * sizeof *sy->weight);
+        sy->weight = snn_pages_malloc((n > 0 ? n : 1) * sizeof *sy->weight);
     if (per_d)
-        sy->delay = malloc((n > 0 ? n : 1) * sizeof *sy->delay);
+        sy->delay = snn_pages_malloc((n > 0 ? n : 1) * sizeof *sy->delay);
     if (!sy->target || (need_keys && !keys) || (per_w && !sy->weight) || (per_d && !sy->delay)) {
         status = snn_fail(err, SNN_ERR_NOMEM, "projection %s: cannot allocate %llu synapses",
                           pr->name, (unsigned long long)n);

@@ -11,6 +11,40 @@
 
 enum { HUGE_PAGE = 2 << 20 };
 
+/* A block of `bytes` from SNN_PAGES_ADVISE_MIN up, 2 MiB aligned, its whole huge pages advised
+ * (a hint, without effect where the kernel offers none); the last part, under 2 MiB, stays on
+ * 4 KiB pages, so the memory used is what was asked for. */
+static void *huge_block(size_t bytes)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, bytes / HUGE_PAGE * HUGE_PAGE, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+void *snn_pages_malloc(size_t bytes)
+{
+    return bytes < SNN_PAGES_ADVISE_MIN ? malloc(bytes ? bytes : 1) : huge_block(bytes);
+}
+
+void *snn_pages_realloc(void *p, size_t bytes, size_t old_bytes)
+{
+    if (bytes < SNN_PAGES_ADVISE_MIN && old_bytes < SNN_PAGES_ADVISE_MIN)
+        return realloc(p, bytes ? bytes : 1);
+    if (old_bytes >= SNN_PAGES_ADVISE_MIN && bytes <= old_bytes)
+        return p; /* a large block is not shrunk */
+    void *q = snn_pages_malloc(bytes);
+    if (!q)
+        return NULL;
+    if (p)
+        memcpy(q, p, old_bytes < bytes ? old_bytes : bytes);
+    free(p);
+    return q;
+}
+
 void *snn_pages_calloc(size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size)

@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include "snn/pages.h"
+
 #define TARGET16_SPAN 65536u
 #define DELAY8_LIMIT 256u
 
@@ -18,7 +20,7 @@ static int narrow_targets(snn_synapses *sy, uint64_t n, snn_error *err)
     }
     if (n > 0 && (uint64_t)hi - lo >= TARGET16_SPAN)
         return SNN_OK;
-    uint16_t *t16 = malloc((n > 0 ? n : 1) * sizeof *t16);
+    uint16_t *t16 = snn_pages_malloc((n > 0 ? n : 1) * sizeof *t16);
     if (!t16)
         return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate %llu compact synapse targets",
                         (unsigned long long)n);
@@ -38,7 +40,7 @@ static int narrow_delays(snn_synapses *sy, uint64_t n, snn_error *err)
         hi = sy->delay[k] > hi ? sy->delay[k] : hi;
     if (hi >= DELAY8_LIMIT)
         return SNN_OK;
-    uint8_t *d8 = malloc((n > 0 ? n : 1) * sizeof *d8);
+    uint8_t *d8 = snn_pages_malloc((n > 0 ? n : 1) * sizeof *d8);
     if (!d8)
         return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate %llu compact synapse delays",
                         (unsigned long long)n);

@@ -2,7 +2,8 @@
  * test_pages.c — snn_pages_calloc (include/snn/pages.h): zeroed memory of the size asked for,
  * 2 MiB aligned from one huge page up, NULL on overflow, and backed by huge pages where this
  * kernel's transparent_hugepage setting offers them to madvise (read back from
- * /proc/self/smaps).
+ * /proc/self/smaps); snn_pages_malloc and snn_pages_realloc: memory of the size asked for, the
+ * contents kept by realloc, large blocks on huge pages where offered.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -106,12 +107,57 @@ static void test_huge_pages_where_offered(void **state)
     free(p);
 }
 
+static void test_malloc_and_realloc_keep_sizes_and_contents(void **state)
+{
+    (void)state;
+    size_t sizes[] = {1, 4096, SNN_PAGES_ADVISE_MIN - 8, SNN_PAGES_ADVISE_MIN,
+                      (size_t)SNN_PAGES_ADVISE_MIN * 3 + 12};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        unsigned char *p = snn_pages_malloc(sizes[i]);
+        assert_non_null(p);
+        for (size_t k = 0; k < sizes[i]; k++)
+            p[k] = (unsigned char)(k * 7 + i);
+        unsigned char *q = snn_pages_realloc(p, 2 * sizes[i] + 100, sizes[i]);
+        assert_non_null(q);
+        size_t bad = 0;
+        for (size_t k = 0; k < sizes[i]; k++)
+            bad += q[k] != (unsigned char)(k * 7 + i);
+        assert_int_equal(bad, 0);
+        memset(q, 0xcd, 2 * sizes[i] + 100); /* the whole new size is writable (ASan) */
+        free(q);
+    }
+    free(snn_pages_malloc(0)); /* like malloc(1): a pointer that free() takes */
+}
+
+static void test_malloc_huge_pages_where_offered(void **state)
+{
+    (void)state;
+    char setting[32];
+    thp_setting(setting, sizeof setting);
+    if (strcmp(setting, "madvise") != 0 && strcmp(setting, "always") != 0) {
+        printf("transparent huge pages: setting '%s', nothing to check\n", setting);
+        return;
+    }
+    size_t bytes = (size_t)32 << 20;
+    unsigned char *p = snn_pages_malloc(bytes);
+    assert_non_null(p);
+    memset(p, 1, bytes);                 /* the first touch, after the advice */
+    long kb = huge_kb_at(p + bytes / 2); /* the advised middle is a mapping of its own */
+    printf("snn_pages_malloc, '%s': %ld kB of 32768 kB on huge pages\n", setting, kb);
+    /* The whole 2 MiB pages inside the block (at least 14 of its 16), less a few that the
+     * kernel may lack; 4 KiB pages only without the advice under "madvise". */
+    assert_true(kb >= 16384);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_and_large_are_zeroed),
         cmocka_unit_test(test_overflow_and_zero),
         cmocka_unit_test(test_huge_pages_where_offered),
+        cmocka_unit_test(test_malloc_and_realloc_keep_sizes_and_contents),
+        cmocka_unit_test(test_malloc_huge_pages_where_offered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
