@@ -89,15 +89,23 @@ static long huge_kb_at(const void *p)
     return kb;
 }
 
+/* 1 if madvise can get huge pages here (setting "madvise" or "always", copied to setting);
+ * else says so and returns 0. */
+static int thp_offered(char *setting, size_t len)
+{
+    thp_setting(setting, len);
+    if (strcmp(setting, "madvise") == 0 || strcmp(setting, "always") == 0)
+        return 1;
+    printf("transparent huge pages: setting '%s', nothing to check\n", setting);
+    return 0;
+}
+
 static void test_huge_pages_where_offered(void **state)
 {
     (void)state;
     char setting[32];
-    thp_setting(setting, sizeof setting);
-    if (strcmp(setting, "madvise") != 0 && strcmp(setting, "always") != 0) {
-        printf("transparent huge pages: setting '%s', nothing to check\n", setting);
+    if (!thp_offered(setting, sizeof setting))
         return;
-    }
     size_t bytes = (size_t)16 << 20;
     float *p = snn_pages_calloc(bytes / sizeof *p, sizeof *p);
     assert_non_null(p);
@@ -133,11 +141,8 @@ static void test_malloc_huge_pages_where_offered(void **state)
 {
     (void)state;
     char setting[32];
-    thp_setting(setting, sizeof setting);
-    if (strcmp(setting, "madvise") != 0 && strcmp(setting, "always") != 0) {
-        printf("transparent huge pages: setting '%s', nothing to check\n", setting);
+    if (!thp_offered(setting, sizeof setting))
         return;
-    }
     size_t bytes = (size_t)32 << 20;
     unsigned char *p = snn_pages_malloc(bytes);
     assert_non_null(p);
