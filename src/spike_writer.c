@@ -379,8 +379,8 @@ static int spw_close_file(snn_spike_writer *w, snn_error *err)
 static void spw_source_free(snn_spike_writer *w);
 static int spw_grow(spw_pop *p, size_t need);
 
-/* The first SNN_SPIKE_WRITER_PRESIZE spikes' buffers, population i's share of them, written
- * once so that their pages are there before the step loop. -1 if out of memory. */
+/* Population p's buffers for its share (by size) of the first SNN_SPIKE_WRITER_PRESIZE spikes,
+ * written once so that their pages are there before the step loop. -1 if out of memory. */
 static int spw_presize(spw_pop *p, uint64_t n_neurons)
 {
     const size_t share =
