@@ -20,6 +20,7 @@
 #include "snn/fault.h"
 #include "snn/pages.h"
 #include "snn/rng.h"
+#include "snn/shared_rows.h"
 
 snn_range snn_network_slice(const snn_model *m, int pop, int rank, int n_ranks, int n_threads,
                             int t)
@@ -496,6 +497,8 @@ static int build_thread(snn_network *net, int t, snn_error *err)
             status = snn_synapses_compact(&ts->syn[p],
                                           ts->syn[p].row[net->model->projs[p].pre_size], err);
     }
+    if (status == SNN_OK)
+        status = snn_shared_rows_build(net, ts, err);
     return status;
 }
 
@@ -694,6 +697,8 @@ int snn_network_build(snn_network *net, const snn_model *m, int rank, int n_rank
     net->rank = rank;
     net->n_ranks = n_ranks;
     net->n_threads = n_threads;
+    const char *shared = getenv("SNN_SHARED_ROWS");
+    net->shared_rows = !(shared && strcmp(shared, "0") == 0);
     int status = setup_shared(net, m, err);
     if (status != SNN_OK) {
         snn_network_free(net);
@@ -735,10 +740,13 @@ void snn_network_free(snn_network *net)
     if (net->thr) {
         for (int t = 0; t < net->n_threads; t++) {
             snn_thread_state *ts = &net->thr[t];
-            if (ts->syn)
+            if (ts->syn) /* each store once: shared rows are freed by their owner */
                 for (int p = 0; p < net->model->n_projs; p++)
-                    snn_synapses_free(&ts->syn[p]);
+                    if (!ts->syn_owner || ts->syn_owner[p] == p)
+                        snn_synapses_free(&ts->syn[p]);
             free(ts->syn);
+            free(ts->syn_owner);
+            free(ts->store_proj);
             free(ts->segs);
             free(ts->V);
             free(ts->last_spike);

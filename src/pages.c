@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 enum { HUGE_PAGE = 2 << 20 };
 
@@ -61,4 +62,22 @@ void *snn_pages_calloc(size_t n, size_t size)
 #endif
     memset(p, 0, rounded);
     return p;
+}
+
+void snn_pages_release(void *p, size_t bytes, size_t block_bytes)
+{
+    /* A block of snn_pages_malloc's huge pages by whole huge pages (a part of one would split
+     * it: slow where page tables are a hypervisor's), any other by the system's pages. */
+    const long page = block_bytes >= SNN_PAGES_ADVISE_MIN ? HUGE_PAGE : sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        return;
+    const uintptr_t P = (uintptr_t)page;
+    const uintptr_t begin = ((uintptr_t)p + P - 1) / P * P, end = ((uintptr_t)p + bytes) / P * P;
+#ifdef MADV_DONTNEED
+    if (end > begin)
+        (void)madvise((void *)begin, end - begin, MADV_DONTNEED);
+#else
+    (void)begin;
+    (void)end;
+#endif
 }

@@ -587,15 +587,17 @@ static void deliver_jobs(const snn_network *net, snn_thread_state *ts, uint64_t 
 }
 
 /* Step 5 for one thread and the spikes of one step n: the weights of its synapses into slot
- * n + delay, in canonical order (projection, then ascending presynaptic global id, then row
- * order), in batches of rows (deliver_jobs). */
+ * n + delay, store by store (a store holds one projection or a group sharing rows, in an order
+ * that keeps every ring cell's arrivals canonical: projection, then ascending presynaptic
+ * global id, then row order; shared_rows.h), in batches of rows (deliver_jobs). */
 static void deliver_step(const snn_network *net, snn_thread_state *ts, uint64_t n,
                          const uint32_t *gids, const int *spop, size_t ns)
 {
     const snn_model *m = net->model;
     row_job job[ROW_BATCH];
     int n_jobs = 0;
-    for (int p = 0; p < m->n_projs; p++) {
+    for (int st = 0; st < ts->n_stores; st++) {
+        const int p = ts->store_proj[st]; /* projections sharing its rows: shared_rows.h */
         const int64_t *pb = net->pre_base + (size_t)p * (size_t)m->n_pops;
         const uint64_t *restrict row = ts->syn[p].row;
         for (size_t s = 0; s < ns; s++) {

@@ -3,7 +3,9 @@
  * 2 MiB aligned from one huge page up, NULL on overflow, and backed by huge pages where this
  * kernel's transparent_hugepage setting offers them to madvise (read back from
  * /proc/self/smaps); snn_pages_malloc and snn_pages_realloc: memory of the size asked for, the
- * contents kept by realloc, large blocks on huge pages where offered.
+ * contents kept by realloc, large blocks on huge pages where offered; snn_pages_release:
+ * the whole pages (2 MiB ones in a large block) inside the released prefix read as zeros
+ * afterwards, everything else keeps its contents.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -155,6 +158,36 @@ static void test_malloc_huge_pages_where_offered(void **state)
     free(p);
 }
 
+/* Fills `bytes` of a block with 0xA5, releases its first `done` bytes (block_bytes as given)
+ * and checks that exactly the whole pages of `page` bytes inside the prefix read as zeros. */
+static void check_release(unsigned char *b, size_t bytes, size_t done, size_t block_bytes,
+                          size_t page)
+{
+    memset(b, 0xA5, bytes);
+    snn_pages_release(b, done, block_bytes);
+    const uintptr_t first = ((uintptr_t)b + page - 1) / page * page;
+    const uintptr_t end = ((uintptr_t)b + done) / page * page;
+    assert_true(end > first); /* the case releases something */
+    for (size_t i = 0; i < bytes; i++) {
+        const uintptr_t a = (uintptr_t)b + i;
+        assert_int_equal(b[i], a >= first && a < end ? 0 : 0xA5);
+    }
+}
+
+static void test_release(void **state)
+{
+    (void)state;
+    const size_t big = 10u << 20, small = 256u << 10, page = (size_t)sysconf(_SC_PAGESIZE);
+    unsigned char *b = snn_pages_malloc(big);
+    assert_non_null(b);
+    check_release(b, big, (7u << 20) + 5, big, 2u << 20); /* a large block: whole 2 MiB pages */
+    free(b);
+    unsigned char *s = malloc(small);
+    assert_non_null(s);
+    check_release(s, small, 100000, small, page); /* a small one: the system's pages */
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_overflow_and_zero),
         cmocka_unit_test(test_huge_pages_where_offered),
         cmocka_unit_test(test_malloc_and_realloc_keep_sizes_and_contents),
+        cmocka_unit_test(test_release),
         cmocka_unit_test(test_malloc_huge_pages_where_offered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,7 +43,10 @@ typedef struct {
     snn_real *h;         /* [n_channels * n] second states (alpha h, dual_expon rise) */
     int32_t *refr;       /* [n] iaf_psc_exp: remaining refractory steps */
     snn_real *ring;      /* [n_channels * ring_len * n] arrivals by step */
-    snn_synapses *syn;   /* [n_projs] */
+    snn_synapses *syn;   /* [n_projs]; the projections of a group share one store */
+    int *syn_owner;      /* [n_projs] the projection whose entry owns (frees) p's store */
+    int *store_proj;     /* [n_stores] the stores to deliver (by owner), in delivery order */
+    int n_stores;        /* this thread's stores (shared_rows.h) */
     uint64_t n_syn;      /* synapses stored by this thread */
     uint64_t n_events;   /* synapses reached by the spikes delivered so far */
     uint64_t *spikes;    /* [n * min_delay] this interval's spikes, snn_spike_pack(k, gid) */
@@ -71,6 +74,7 @@ typedef struct {
 typedef struct snn_network {
     const snn_model *model;
     int rank, n_ranks, n_threads;
+    int shared_rows; /* group projections into shared rows (shared_rows.h); SNN_SHARED_ROWS=0: no */
     snn_channels channels;
     snn_lif *lif;          /* [n_pops] propagators (model lif) */
     snn_iaf *iaf;          /* [n_pops] propagators (model iaf_psc_exp) */

@@ -31,4 +31,13 @@ enum { SNN_PAGES_ADVISE_MIN = 4 << 20 };
 void *snn_pages_malloc(size_t bytes);
 void *snn_pages_realloc(void *p, size_t bytes, size_t old_bytes);
 
+/* Gives the kernel back the pages inside [p, p + bytes) of a block of block_bytes that is
+ * still allocated but whose first `bytes` will not be read again (madvise MADV_DONTNEED: they
+ * read as zeros if touched). A block copied elsewhere front to back can so shrink while it is
+ * copied. Blocks of SNN_PAGES_ADVISE_MIN bytes and more (snn_pages_malloc's huge pages) give
+ * back whole 2 MiB pages only (releasing part of one would split it, which took seconds for the
+ * microcircuit on the development VM), smaller ones the system's pages. Where the call is not
+ * available or refused, nothing happens. */
+void snn_pages_release(void *p, size_t bytes, size_t block_bytes);
+
 #endif

@@ -65,6 +65,25 @@ size_t snn_synapses_bytes(const snn_synapses *sy, uint64_t n, uint64_t pre_size)
 double snn_synapses_bytes_per_synapse(uint64_t target_span, int per_weight, int per_delay,
                                       uint64_t max_delay_steps);
 
+/* The local target range [*lo, *hi] of n synapses (*lo > *hi when n is 0). */
+void snn_synapses_target_range(const snn_synapses *sy, uint64_t n, uint32_t *lo, uint32_t *hi);
+
+/* Whether two stores hold the same arrays (target width, weights, delay width), so that their
+ * synapses can share rows (snn_synapses_merge). */
+int snn_synapses_same_layout(const snn_synapses *a, const snn_synapses *b);
+
+/* Merges the stores of k projections that share one presynaptic index space (pre_size rows)
+ * into *out: row r of *out holds row r of *in[0], then row r of *in[1], and so on. The inputs
+ * have the same layout (snn_synapses_same_layout), which *out keeps; 2-byte targets are
+ * re-based on the smallest target of all inputs, and the caller has checked that every target
+ * stays below it + 65,536 (snn_synapses_target_range). The output is allocated first: out of
+ * memory leaves the inputs as they were. Then the inputs' arrays are copied front to back,
+ * their pages given back to the kernel as they are consumed (the peak stays near the inputs'
+ * size), and freed; the inputs are left zeroed. */
+enum { SNN_SYNAPSES_MERGE_MAX = 64 };
+int snn_synapses_merge(snn_synapses *const *in, int k, uint64_t pre_size, snn_synapses *out,
+                       snn_error *err);
+
 void snn_synapses_free(snn_synapses *sy);
 
 #endif
