@@ -11,13 +11,13 @@ typedef struct {
     int members[SNN_SYNAPSES_MERGE_MAX];
     int n;
     uint32_t lo, hi; /* targets of its synapses (lo > hi: none yet) */
+    int next;        /* the next group from the same first presynaptic population, or -1 */
 } group;
 
 /* Per projection, what the grouping reads. */
 typedef struct {
     uint64_t n;      /* synapses on this thread */
     uint32_t lo, hi; /* their target range (lo > hi when n is 0) */
-    int group;       /* its group, -1 until assigned */
 } proj_info;
 
 static int same_pre(const snn_projection *a, const snn_projection *b)
@@ -28,15 +28,6 @@ static int same_pre(const snn_projection *a, const snn_projection *b)
         if (a->pre[i] != b->pre[i])
             return 0;
     return 1;
-}
-
-static int posts_overlap(const snn_projection *a, const snn_projection *b)
-{
-    for (int i = 0; i < a->n_post; i++)
-        for (int j = 0; j < b->n_post; j++)
-            if (a->post[i] == b->post[j])
-                return 1;
-    return 0;
 }
 
 /* The same presynaptic index space, channel, layout, and what the layout leaves per projection. */
@@ -52,12 +43,11 @@ static int same_store_kind(const snn_network *net, const snn_thread_state *ts, i
     return snn_syn_has_delays(sa) || a->delay_steps == b->delay_steps;
 }
 
-/* Whether projection q may join group g (see the header). */
+/* Whether projection q may join group G: its store kind, room, and 2-byte targets' span. The
+ * order rule is assign_groups'. */
 static int may_join(const snn_network *net, const snn_thread_state *ts, const proj_info *info,
-                    const group *groups, int g, int q)
+                    const group *G, int q)
 {
-    const snn_model *m = net->model;
-    const group *G = &groups[g];
     if (G->n == SNN_SYNAPSES_MERGE_MAX || !same_store_kind(net, ts, G->members[0], q))
         return 0;
     if (ts->syn[q].target16 && info[q].n > 0 && G->lo <= G->hi) {
@@ -66,38 +56,57 @@ static int may_join(const snn_network *net, const snn_thread_state *ts, const pr
         if (hi - lo >= 65536u)
             return 0;
     }
-    /* Every earlier projection onto one of q's populations through q's channel delivers first:
-     * one in G itself does not, so this also keeps a group's populations disjoint. */
-    for (int r = 0; r < q; r++)
-        if (net->channels.proj_channel[r] == net->channels.proj_channel[q] &&
-            posts_overlap(&m->projs[r], &m->projs[q]) && info[r].group >= g)
-            return 0;
     return 1;
 }
 
-static void join(group *G, proj_info *info, int g, int q)
+static void join(group *G, const proj_info *info, int q)
 {
     G->members[G->n++] = q;
-    info[q].group = g;
     if (info[q].n > 0) {
         G->lo = info[q].lo < G->lo ? info[q].lo : G->lo;
         G->hi = info[q].hi > G->hi ? info[q].hi : G->hi;
     }
 }
 
-/* Assigns every projection a group, in projection order; returns the number of groups. */
+/* Assigns every projection a group, in projection order; returns the number of groups.
+ * reached[pop * n_channels + c]: the last group so far with a projection onto pop through
+ * channel c (-1: none). q may only join a group after every such group of its populations and
+ * channel (the order rule; a group that reaches one of them already is among those, which keeps
+ * a group's populations disjoint). Candidates are the groups from q's first presynaptic
+ * population (head, linked by next), in the order they were made. */
 static int assign_groups(const snn_network *net, const snn_thread_state *ts, proj_info *info,
-                         group *groups)
+                         group *groups, int *head, int *tail, int *reached)
 {
-    const int P = net->model->n_projs;
+    const snn_model *m = net->model;
+    const int nc = net->channels.n > 0 ? net->channels.n : 1;
     int n_groups = 0;
-    for (int q = 0; q < P; q++) {
-        int g = 0;
-        while (g < n_groups && !(net->shared_rows && may_join(net, ts, info, groups, g, q)))
-            g++;
-        if (g == n_groups)
-            groups[n_groups++] = (group){.n = 0, .lo = UINT32_MAX, .hi = 0};
-        join(&groups[g], info, g, q);
+    for (int q = 0; q < m->n_projs; q++) {
+        const snn_projection *pr = &m->projs[q];
+        const int ch = net->channels.proj_channel[q], first = pr->n_pre > 0 ? pr->pre[0] : -1;
+        int after = -1;
+        for (int j = 0; j < pr->n_post && ch >= 0; j++) {
+            const int r = reached[(size_t)pr->post[j] * (size_t)nc + (size_t)ch];
+            after = r > after ? r : after;
+        }
+        int g = -1;
+        if (net->shared_rows && ch >= 0 && first >= 0)
+            for (int c = head[first]; c >= 0 && g < 0; c = groups[c].next)
+                if (c > after && may_join(net, ts, info, &groups[c], q))
+                    g = c;
+        if (g < 0) {
+            g = n_groups++;
+            groups[g] = (group){.n = 0, .lo = UINT32_MAX, .hi = 0, .next = -1};
+            if (first >= 0) {
+                if (tail[first] >= 0)
+                    groups[tail[first]].next = g;
+                else
+                    head[first] = g;
+                tail[first] = g;
+            }
+        }
+        join(&groups[g], info, q);
+        for (int j = 0; j < pr->n_post && ch >= 0; j++)
+            reached[(size_t)pr->post[j] * (size_t)nc + (size_t)ch] = g; /* g > after */
     }
     return n_groups;
 }
@@ -132,33 +141,45 @@ static int merge_group(const snn_network *net, snn_thread_state *ts, const group
 
 int snn_shared_rows_build(const snn_network *net, snn_thread_state *ts, snn_error *err)
 {
-    const int P = net->model->n_projs;
-    const size_t np = P > 0 ? (size_t)P : 1;
-    ts->syn_owner = malloc(np * sizeof *ts->syn_owner);
-    ts->store_proj = malloc(np * sizeof *ts->store_proj);
+    const snn_model *m = net->model;
+    const int P = m->n_projs;
+    const size_t np = P > 0 ? (size_t)P : 1, npop = m->n_pops > 0 ? (size_t)m->n_pops : 1;
+    const size_t nreach = npop * (size_t)(net->channels.n > 0 ? net->channels.n : 1);
+    int *owner = malloc(np * sizeof *owner), *stores = malloc(np * sizeof *stores);
     proj_info *info = malloc(np * sizeof *info);
     group *groups = malloc(np * sizeof *groups);
-    if (!ts->syn_owner || !ts->store_proj || !info || !groups) {
-        free(info);
-        free(groups);
-        return snn_fail(err, SNN_ERR_NOMEM, "cannot allocate the groups of %d projections", P);
-    }
-    for (int p = 0; p < P; p++) {
-        ts->syn_owner[p] = p;
-        const snn_synapses *sy = &ts->syn[p];
-        info[p].n = sy->row[net->model->projs[p].pre_size];
-        info[p].group = -1;
-        snn_synapses_target_range(sy, info[p].n, &info[p].lo, &info[p].hi);
-    }
-    const int n_groups = assign_groups(net, ts, info, groups);
+    int *head = malloc(npop * sizeof *head), *tail = malloc(npop * sizeof *tail);
+    int *reached = malloc(nreach * sizeof *reached);
     int status = SNN_OK;
-    for (int g = 0; g < n_groups && status == SNN_OK; g++)
-        if (groups[g].n > 1)
-            status = merge_group(net, ts, &groups[g], info, err);
-    for (int g = 0; g < n_groups; g++)
-        ts->store_proj[g] = groups[g].members[0];
-    ts->n_stores = n_groups;
+    if (!owner || !stores || !info || !groups || !head || !tail || !reached) {
+        free(owner);
+        free(stores);
+        status = snn_fail(err, SNN_ERR_NOMEM, "cannot allocate the groups of %d projections", P);
+    } else {
+        for (size_t i = 0; i < npop; i++)
+            head[i] = tail[i] = -1;
+        for (size_t i = 0; i < nreach; i++)
+            reached[i] = -1;
+        for (int p = 0; p < P; p++) {
+            owner[p] = p;
+            const snn_synapses *sy = &ts->syn[p];
+            info[p].n = sy->row[m->projs[p].pre_size];
+            snn_synapses_target_range(sy, info[p].n, &info[p].lo, &info[p].hi);
+        }
+        ts->syn_owner = owner; /* from here on every store is freed once, merged or not */
+        ts->store_proj = stores;
+        const int n_groups = assign_groups(net, ts, info, groups, head, tail, reached);
+        for (int g = 0; g < n_groups && status == SNN_OK; g++)
+            if (groups[g].n > 1)
+                status = merge_group(net, ts, &groups[g], info, err);
+        for (int g = 0; g < n_groups; g++)
+            stores[g] = groups[g].members[0];
+        ts->n_stores = n_groups;
+    }
     free(info);
     free(groups);
+    free(head);
+    free(tail);
+    free(reached);
     return status;
 }
