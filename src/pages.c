@@ -12,9 +12,9 @@
 
 enum { HUGE_PAGE = 2 << 20 };
 
-/* A block of `bytes` from SNN_PAGES_ADVISE_MIN up, 2 MiB aligned, its whole huge pages advised
- * (a hint, without effect where the kernel offers none); the last part, under 2 MiB, stays on
- * 4 KiB pages, so the memory used is what was asked for. */
+/* A 2 MiB-aligned block of `bytes`, its whole huge pages advised (a hint, without effect where
+ * the kernel offers none); a last part under 2 MiB stays on 4 KiB pages, so the memory used is
+ * what was asked for. */
 static void *huge_block(size_t bytes)
 {
     void *p = NULL;
@@ -53,14 +53,10 @@ void *snn_pages_calloc(size_t n, size_t size)
     size_t bytes = n * size;
     if (bytes < HUGE_PAGE)
         return calloc(n ? n : 1, size ? size : 1);
-    size_t rounded = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    void *p = NULL;
-    if (posix_memalign(&p, HUGE_PAGE, rounded) != 0)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, rounded, MADV_HUGEPAGE); /* a hint: without it the pages are 4 KiB */
-#endif
-    memset(p, 0, rounded);
+    size_t rounded = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE; /* all on huge pages */
+    void *p = huge_block(rounded);
+    if (p)
+        memset(p, 0, rounded);
     return p;
 }
 

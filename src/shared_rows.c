@@ -53,7 +53,7 @@ static int may_join(const snn_network *net, const snn_thread_state *ts, const pr
     if (ts->syn[q].target16 && info[q].n > 0 && G->lo <= G->hi) {
         uint32_t lo = info[q].lo < G->lo ? info[q].lo : G->lo;
         uint32_t hi = info[q].hi > G->hi ? info[q].hi : G->hi;
-        if (hi - lo >= 65536u)
+        if (hi - lo >= SNN_SYNAPSES_TARGET16_SPAN)
             return 0;
     }
     return 1;

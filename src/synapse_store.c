@@ -8,18 +8,13 @@
 
 #include "snn/pages.h"
 
-#define TARGET16_SPAN 65536u
 #define DELAY8_LIMIT 256u
 
 static int narrow_targets(snn_synapses *sy, uint64_t n, snn_error *err)
 {
-    uint32_t lo = UINT32_MAX, hi = 0;
-    for (uint64_t k = 0; k < n; k++) {
-        uint32_t t = sy->target[k];
-        lo = t < lo ? t : lo;
-        hi = t > hi ? t : hi;
-    }
-    if (n > 0 && (uint64_t)hi - lo >= TARGET16_SPAN)
+    uint32_t lo, hi;
+    snn_synapses_target_range(sy, n, &lo, &hi);
+    if (n > 0 && (uint64_t)hi - lo >= SNN_SYNAPSES_TARGET16_SPAN)
         return SNN_OK;
     uint16_t *t16 = snn_pages_malloc((n > 0 ? n : 1) * sizeof *t16);
     if (!t16)
@@ -78,7 +73,7 @@ size_t snn_synapses_bytes(const snn_synapses *sy, uint64_t n, uint64_t pre_size)
 double snn_synapses_bytes_per_synapse(uint64_t target_span, int per_weight, int per_delay,
                                       uint64_t max_delay_steps)
 {
-    double b = target_span <= TARGET16_SPAN ? 2.0 : 4.0;
+    double b = target_span <= SNN_SYNAPSES_TARGET16_SPAN ? 2.0 : 4.0;
     if (per_weight)
         b += sizeof(snn_real);
     if (per_delay)

@@ -65,6 +65,9 @@ size_t snn_synapses_bytes(const snn_synapses *sy, uint64_t n, uint64_t pre_size)
 double snn_synapses_bytes_per_synapse(uint64_t target_span, int per_weight, int per_delay,
                                       uint64_t max_delay_steps);
 
+/* Targets are stored in 2 bytes when they span fewer local indices than this. */
+#define SNN_SYNAPSES_TARGET16_SPAN 65536u
+
 /* The local target range [*lo, *hi] of n synapses (*lo > *hi when n is 0). */
 void snn_synapses_target_range(const snn_synapses *sy, uint64_t n, uint32_t *lo, uint32_t *hi);
 
